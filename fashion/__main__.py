@@ -1,0 +1,200 @@
+"""Command line: `python -m fashion train | evaluate | predict`.
+
+    python -m fashion train --preset quick --json
+    python -m fashion evaluate --json
+    python -m fashion predict --json photo1.jpg photo2.png
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import shlex
+import signal
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _bool(s: str) -> bool:
+    if s.lower() in ("1", "true", "yes", "on"):
+        return True
+    if s.lower() in ("0", "false", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true/false, got {s!r}")
+
+
+def _add_train_args(p: argparse.ArgumentParser) -> None:
+    from .train import TrainConfig, PRESETS
+    p.add_argument("--preset", choices=sorted(PRESETS), help="start from a named recipe; other flags override it")
+    for f in dataclasses.fields(TrainConfig):
+        flag = "--" + f.name.replace("_", "-")
+        if f.name == "augmentations":
+            p.add_argument(flag, help="comma-separated: shift,flip,rotate,zoom,erase,contrast,blur")
+        elif f.name == "arch_params":
+            p.add_argument(flag, help='JSON, e.g. \'{"conv_blocks": 3, "filters": 32}\'')
+        elif f.type in ("bool", bool):
+            p.add_argument(flag, type=_bool, metavar="true|false")
+        else:
+            kind = {"int": int, "float": float, "str": str}.get(str(f.type), str)
+            p.add_argument(flag, type=kind)
+    p.add_argument("--output", help="where to save the .keras file (default: the user's model registry)")
+    p.add_argument("--name", help="model name in the registry")
+    p.add_argument("--resume-dir", help="checkpoint folder: an interrupted run started with the same folder resumes")
+    p.add_argument("--json", action="store_true", help="print a final JSON line")
+
+
+def config_from_args(a) -> "TrainConfig":
+    from .train import TrainConfig, PRESETS
+    base = dataclasses.replace(PRESETS[a.preset]) if a.preset else TrainConfig()
+    changes = {}
+    for f in dataclasses.fields(TrainConfig):
+        v = getattr(a, f.name, None)
+        if v is None:
+            continue
+        if f.name == "augmentations":
+            v = tuple(s.strip() for s in v.split(",") if s.strip())
+        elif f.name == "arch_params":
+            v = json.loads(v)
+        changes[f.name] = v
+    return dataclasses.replace(base, **changes).validate()
+
+
+class ProgressBar:
+    """A one-line terminal progress bar with ETA, on stderr."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream, self.last = stream, 0.0
+
+    def batch(self, p) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.2 and p.batch != p.batches:
+            return
+        self.last = now
+        width = 30
+        filled = int(width * p.fraction)
+        eta = p.eta
+        eta_s = f"{int(eta // 60)}:{int(eta % 60):02d}" if eta == eta else "?"
+        self.stream.write(f"\repoch {p.epoch + 1}/{p.epochs} [{'#' * filled}{'.' * (width - filled)}] "
+                          f"{100 * p.fraction:5.1f}%  loss {p.loss:.4f}  acc {p.accuracy:.4f}  ETA {eta_s}   ")
+        self.stream.flush()
+
+    def epoch(self, epoch, metrics) -> None:
+        parts = "  ".join(f"{k} {v:.4f}" for k, v in metrics.items())
+        self.stream.write(f"\repoch {epoch + 1} done: {parts}{' ' * 20}\n")
+        self.stream.flush()
+
+
+def cmd_train(a) -> int:
+    from . import registry
+    from .train import train, TrainingFailed
+    try:
+        config = config_from_args(a)
+    except (ValueError, json.JSONDecodeError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    stop = {"flag": False}
+
+    def on_sigint(signum, frame):
+        if stop["flag"]:
+            raise KeyboardInterrupt
+        stop["flag"] = True
+        sys.stderr.write("\nstopping after this batch; the last complete epoch is kept (Ctrl-C again to abort)\n")
+
+    signal.signal(signal.SIGINT, on_sigint)
+    bar = ProgressBar()
+    try:
+        result = train(config, on_batch=bar.batch, on_epoch=bar.epoch, should_stop=lambda: stop["flag"],
+                       backup_dir=a.resume_dir)
+    except (TrainingFailed, ValueError) as e:
+        print(f"\nerror: training failed: {e}", file=sys.stderr)
+        return 1
+    from .data import load
+    from .evaluate import evaluate_probabilities, predict_proba
+    ds = load()
+    ev = evaluate_probabilities(predict_proba(result.model, ds.x_test), ds.y_test)
+    command = "python -m fashion " + " ".join(shlex.quote(s) for s in sys.argv[1:])
+    card = registry.make_card(result, command, per_class=ev.per_class)
+    if a.output:
+        out = os.path.abspath(a.output)
+        path = registry.save_model(result.model, card, os.path.splitext(os.path.basename(out))[0],
+                                   folder=os.path.dirname(out), overwrite=True)
+    else:
+        path = registry.save_model(result.model, card, a.name or f"{config.architecture}-{time.strftime('%Y%m%d-%H%M%S')}")
+    print(f"test accuracy {result.test_metrics['accuracy']:.4f}, {result.epochs_completed} epochs in "
+          f"{result.fit_seconds:.0f} s; saved {path}", file=sys.stderr)
+    if a.json:
+        print(json.dumps({"test_accuracy": result.test_metrics["accuracy"], "test_loss": result.test_metrics["loss"],
+                          "fit_seconds": round(result.fit_seconds, 2), "epochs_completed": result.epochs_completed,
+                          "stopped_early": result.stopped_early, "model_path": str(path),
+                          "history": result.history, "config": config.to_dict()}))
+    return 0
+
+
+def _load(path):
+    from . import registry
+    try:
+        return registry.load_model(path or registry.DEFAULT_MODEL)
+    except (OSError, ValueError) as e:
+        print(f"error: cannot load model {path or registry.DEFAULT_MODEL}: {e}", file=sys.stderr)
+        return None
+
+
+def cmd_evaluate(a) -> int:
+    from .data import load, DatasetError
+    from .evaluate import evaluate
+    model = _load(a.model)
+    if model is None:
+        return 2
+    try:
+        ds = load()
+    except DatasetError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    ev = evaluate(model, ds.x_test, ds.y_test)
+    if a.json:
+        print(json.dumps(ev.to_dict()))
+    else:
+        print(f"test accuracy {ev.accuracy:.4f}, loss {ev.loss:.4f}")
+        for row in ev.per_class:
+            print(f"  {row['name']:<12} precision {row['precision']:.3f}  recall {row['recall']:.3f}  f1 {row['f1']:.3f}")
+    return 0
+
+
+def cmd_predict(a) -> int:
+    from .predict import classify_files
+    model = _load(a.model)
+    if model is None:
+        return 2
+    rows = classify_files(model, a.files)
+    for row in rows:
+        if a.json:
+            print(json.dumps(row))
+        elif "error" in row:
+            print(f"{row['file']}: error: {row['error']}")
+        else:
+            print(f"{row['file']}: {row['name']} ({100 * row['confidence']:.1f} %)"
+                  + ("" if row.get("sure", True) else f"  not sure: {row.get('reason', '')}"))
+    return 0 if all("error" not in r for r in rows) else 2
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m fashion", description="Fashion-MNIST CNN Studio command line")
+    sub = ap.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="train a model")
+    _add_train_args(t)
+    e = sub.add_parser("evaluate", help="test a model on the 10,000 test images")
+    e.add_argument("--model", help="a .keras file (default: the shipped model)")
+    e.add_argument("--json", action="store_true")
+    p = sub.add_parser("predict", help="classify photos")
+    p.add_argument("--model", help="a .keras file (default: the shipped model)")
+    p.add_argument("--json", action="store_true", help="one JSON object per file")
+    p.add_argument("files", nargs="+")
+    a = ap.parse_args(argv)
+    return {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict}[a.command](a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

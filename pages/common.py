@@ -1,0 +1,120 @@
+"""What every page shares: the language, the active model, cached loading of the
+dataset, models and test-set predictions, and friendly error boxes.
+
+Heavy imports (TensorFlow) happen inside the cached loaders, never at import time,
+so the home page paints fast.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from fashion import registry
+from fashion.data import DatasetError, class_names
+from fashion.i18n import t, language_from_locale
+
+LANG_KEY = "lang"
+MODEL_KEY = "model_path"
+
+
+def lang() -> str:
+    if LANG_KEY not in st.session_state:
+        try:
+            st.session_state[LANG_KEY] = language_from_locale(st.context.locale)
+        except Exception:
+            st.session_state[LANG_KEY] = "en"
+    return st.session_state[LANG_KEY]
+
+
+def tr(key: str, **fmt) -> str:
+    """Translate into the session's language."""
+    return t(key, lang(), **fmt)
+
+
+def names() -> list[str]:
+    """Class names in the session's language."""
+    return class_names(lang())
+
+
+# --- cached resources (one copy per server process) ------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def _dataset():
+    from fashion import data
+    return data.load()
+
+
+def dataset():
+    """The dataset, or None after showing what is wrong and what to do."""
+    try:
+        return _dataset()
+    except DatasetError as e:
+        st.error(tr("data.missing", error=str(e)))
+        return None
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _model(path: str, mtime: float):
+    return registry.load_model(path)
+
+
+def model_mtime(path: str) -> float:
+    try:
+        return os.path.getmtime(path)
+    except OSError:
+        return 0.0
+
+
+def active_model_path() -> str | None:
+    """The model chosen in the sidebar (the shipped default until one is chosen)."""
+    path = st.session_state.get(MODEL_KEY)
+    if path and Path(path).exists():
+        return path
+    if registry.DEFAULT_MODEL.exists():
+        return str(registry.DEFAULT_MODEL)
+    listing = registry.list_models()
+    return str(listing.models[0].path) if listing.models else None
+
+
+def set_active_model(path: str) -> None:
+    st.session_state[MODEL_KEY] = str(path)
+
+
+def active_card() -> dict:
+    path = active_model_path()
+    if not path:
+        return {}
+    try:
+        return registry.read_card(Path(path).with_suffix(".json"))
+    except (OSError, ValueError):
+        return {}
+
+
+def model():
+    """The active Keras model, or None after an explanation on the page."""
+    path = active_model_path()
+    if not path:
+        st.warning(tr("model.missing"))
+        return None
+    try:
+        return _model(path, model_mtime(path))
+    except Exception as e:  # corrupt or foreign file: explain, keep the app running
+        st.error(tr("model.load_failed", name=Path(path).name, error=str(e) or type(e).__name__))
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _test_probabilities(path: str, mtime: float) -> np.ndarray:
+    from fashion.evaluate import predict_proba
+    return predict_proba(_model(path, mtime), _dataset().x_test)
+
+
+def test_probabilities() -> np.ndarray | None:
+    """Probabilities of the active model on the 10,000 test images, computed once per model."""
+    path = active_model_path()
+    if path is None or model() is None or dataset() is None:
+        return None
+    return _test_probabilities(path, model_mtime(path))
