@@ -1,0 +1,3 @@
+import streamlit as st
+from pages.common import tr
+st.title(tr('nav.explain'))
