@@ -1,42 +1,46 @@
 """Fashion-MNIST CNN Studio: the frame. Navigation, language, and the active model;
-each page lives in pages/ and calls the `fashion` package."""
+each page lives in pages/ and calls the `fashion` package.
+
+Nothing here imports TensorFlow: the sidebar reads model cards only, so the first
+page paints fast. Run with `streamlit run streamlit_app.py`.
+"""
 import streamlit as st
 
 from fashion import registry
 from fashion.i18n import LANGUAGES
+from fashion.report import fmt_pct
 from pages.common import LANG_KEY, MODEL_KEY, active_model_path, lang, tr
 
 st.set_page_config(page_title="Fashion-MNIST CNN Studio", page_icon=":material/checkroom:", layout="wide")
 
-# --- sidebar: language ----------------------------------------------------------
+# --- sidebar: language (default from the browser's locale, Spanish for es-*) -------------
 current = lang()
-choice = st.sidebar.selectbox(tr("sidebar.language"), list(LANGUAGES), index=list(LANGUAGES).index(current),
-                              format_func=LANGUAGES.get, key="lang_choice")
-if choice != current:
-    st.session_state[LANG_KEY] = choice
-    st.rerun()
+st.session_state["lang_choice"] = current
+st.sidebar.selectbox(tr("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang_choice",
+                     on_change=lambda: st.session_state.update({LANG_KEY: st.session_state["lang_choice"]}))
 
-# --- sidebar: active model ------------------------------------------------------
+# --- sidebar: active model (the shipped default and every saved model, with its accuracy) ---
 listing = registry.list_models()
-paths = [str(m.path) for m in listing.models]
 labels = {}
 for m in listing.models:
-    acc = f"{100 * m.accuracy:.2f} %" if m.accuracy is not None else tr("sidebar.no_accuracy")
+    acc = fmt_pct(m.accuracy, current) if m.accuracy is not None else tr("sidebar.no_accuracy")
     labels[str(m.path)] = f"{m.name} · {acc}" + (f" · {tr('sidebar.shipped')}" if m.shipped else "")
-if paths:
+if labels:
     active = active_model_path()
-    index = paths.index(active) if active in paths else 0
-    picked = st.sidebar.selectbox(tr("sidebar.model"), paths, index=index, format_func=labels.get,
-                                  help=tr("sidebar.model_help"))
-    st.session_state[MODEL_KEY] = picked
+    st.session_state["model_choice"] = active if active in labels else next(iter(labels))
+    st.session_state[MODEL_KEY] = st.session_state["model_choice"]
+    st.sidebar.selectbox(tr("sidebar.model"), list(labels), format_func=labels.get, key="model_choice",
+                         help=tr("sidebar.model_help"),
+                         on_change=lambda: st.session_state.update({MODEL_KEY: st.session_state["model_choice"]}))
 else:
     st.sidebar.warning(tr("model.missing"))
 if listing.problems:
     with st.sidebar.expander(tr("sidebar.problems")):
+        st.caption(tr("sidebar.problems_help"))
         for p in listing.problems:
             st.text(p)
 
-# --- navigation -------------------------------------------------------------------
+# --- navigation ---------------------------------------------------------------------------
 pages = [
     st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", default=True),
     st.Page("pages/dataset.py", title=tr("nav.dataset"), icon=":material/grid_view:"),

@@ -1,5 +1,5 @@
 """What every page shares: the language, the active model, cached loading of the
-dataset, models and test-set predictions, and friendly error boxes.
+dataset, models and test-set predictions, friendly error boxes, and image galleries.
 
 Heavy imports (TensorFlow) happen inside the cached loaders, never at import time,
 so the home page paints fast.
@@ -21,6 +21,7 @@ MODEL_KEY = "model_path"
 
 
 def lang() -> str:
+    """'es' or 'en': the sidebar choice, first taken from the browser's locale."""
     if LANG_KEY not in st.session_state:
         try:
             st.session_state[LANG_KEY] = language_from_locale(st.context.locale)
@@ -53,6 +54,7 @@ def dataset():
         return _dataset()
     except DatasetError as e:
         st.error(tr("data.missing", error=str(e)))
+        st.info(tr("data.missing_help"))
         return None
 
 
@@ -117,4 +119,41 @@ def test_probabilities() -> np.ndarray | None:
     path = active_model_path()
     if path is None or model() is None or dataset() is None:
         return None
-    return _test_probabilities(path, model_mtime(path))
+    try:
+        return _test_probabilities(path, model_mtime(path))
+    except Exception as e:  # a model with the wrong input or output shape
+        st.error(tr("model.predict_failed", name=Path(path).name, error=str(e).splitlines()[0] if str(e) else type(e).__name__))
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _evaluation(path: str, mtime: float, language: str):
+    from fashion.evaluate import evaluate_probabilities
+    return evaluate_probabilities(_test_probabilities(path, mtime), _dataset().y_test, language)
+
+
+def evaluation():
+    """The active model's Evaluation on the test set (accuracy, confusion, per class, mistakes),
+    or None after an explanation on the page. Inference runs once per model."""
+    if test_probabilities() is None:
+        return None
+    path = active_model_path()
+    return _evaluation(path, model_mtime(path), lang())
+
+
+# --- showing Fashion-MNIST images ---------------------------------------------------------
+
+def to_display(images: np.ndarray, scale: int = 3) -> np.ndarray:
+    """uint8 (..., 28, 28) -> dark garment on white (seed 000's cmap=binary), each pixel
+    a scale x scale block so the browser does not blur it."""
+    a = 255 - np.asarray(images, dtype=np.uint8)
+    return a.repeat(scale, axis=-2).repeat(scale, axis=-1)
+
+
+def gallery(images, captions: list[str], columns: int = 8, scale: int = 3) -> None:
+    """A grid of small images with a caption under each."""
+    images = list(images)
+    for start in range(0, len(images), columns):
+        cols = st.columns(columns)
+        for col, img, cap in zip(cols, images[start:start + columns], captions[start:start + columns]):
+            col.image(to_display(img, scale), caption=cap)

@@ -1,3 +1,226 @@
+"""Evaluate: judge the active model on the 10,000 test images. Headline metrics, training
+curves, an interactive confusion matrix (click a cell to see its images), per-class
+precision/recall/F1, the most confused pairs, the most confident mistakes, seed 000's
+prediction viewer, and the downloadable report.
+
+Inference runs once per model (pages.common caches it); everything here is drawing.
+"""
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
-from pages.common import tr
-st.title(tr('nav.evaluate'))
+
+from fashion import report
+from fashion.i18n import TABLE
+from fashion.report import fmt_int, fmt_num, fmt_pct, fmt_points
+from pages.common import (active_card, active_model_path, dataset, evaluation, gallery, lang, model, model_mtime,
+                          names, to_display, tr)
+
+BLUE, RED, GREY, ORANGE = "#1f77b4", "#d62728", "#9e9e9e", "#ff7f0e"
+
+st.title(tr("nav.evaluate"))
+st.write(tr("eval.intro"))
+
+path = active_model_path()
+if path is None:
+    st.warning(tr("model.missing"))
+    st.stop()
+with st.spinner(tr("eval.computing")):
+    ev = evaluation()
+if ev is None:
+    st.stop()
+data, card, N, L = dataset(), active_card(), names(), lang()
+cfg = card.get("config") or {}
+hist = card.get("history") or {}
+unknown = tr("common.unknown")
+arch = card.get("architecture") or cfg.get("architecture") or unknown
+diag = report.diagnose(card, ev)
+st.caption(tr("eval.model_caption", name=Path(path).stem, arch=arch))
+
+# --- headline numbers and the report ------------------------------------------------------
+cols = st.columns(5)
+cols[0].metric(tr("metric.test_accuracy"), fmt_pct(ev.accuracy, L))
+cols[1].metric(tr("metric.test_loss"), fmt_num(ev.loss, L))
+cols[2].metric(tr("metric.params"), fmt_int(card["params"], L) if "params" in card else unknown)
+cols[3].metric(tr("metric.epochs"), diag.epochs or card.get("epochs_completed") or unknown)
+fit = card.get("fit_seconds")
+cols[4].metric(tr("metric.fit_time"), tr("report.seconds", s=fmt_num(float(fit), L, 0)) if fit is not None else unknown)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def report_html(model_path: str, mtimes: tuple, language: str, _card: dict, _ev, _model, _images) -> str:
+    """The report for one model and language (rebuilt when the model or its card changes)."""
+    from fashion.models import summary_rows
+    key = f"report.arch.{_card.get('architecture')}"
+    return report.build_report(_card, _ev, _images, language, Path(model_path).stem,
+                               layers=summary_rows(_model), description=TABLE[key][language == "es"] if key in TABLE else "")
+
+
+try:
+    html_doc = report_html(path, (model_mtime(path), model_mtime(str(Path(path).with_suffix(".json")))), L,
+                           card, ev, model(), data.x_test)
+    st.download_button(tr("eval.report_button"), html_doc, file_name=report.report_filename(Path(path).stem, L),
+                       mime="text/html", icon=":material/download:", help=tr("eval.report_help"),
+                       on_click="ignore", type="primary", key="report_download")
+except Exception as e:  # the page stays useful even if the report cannot be built
+    st.error(tr("eval.report_failed", error=str(e) or type(e).__name__))
+
+# --- training curves (from the model card) --------------------------------------------------
+st.subheader(tr("eval.curves"))
+if hist.get("accuracy") or hist.get("val_accuracy"):
+    for col, metric in zip(st.columns(2), ("accuracy", "loss")):
+        fig = go.Figure()
+        for key, label, colour, dash in ((metric, tr("common.train"), BLUE, "solid"),
+                                         (f"val_{metric}", tr("common.validation"), ORANGE, "dash")):
+            values = hist.get(key) or []
+            if values:
+                fig.add_scatter(x=list(range(1, len(values) + 1)), y=values, name=label, mode="lines+markers",
+                                line=dict(color=colour, dash=dash))
+        fig.update_layout(title=tr(f"common.{metric}"), xaxis_title=tr("common.epoch"), yaxis_title=tr(f"common.{metric}"),
+                          height=320, margin=dict(t=40, b=10), legend=dict(orientation="h", y=-0.25))
+        col.plotly_chart(fig, key=f"curve_{metric}")
+    if diag.gap is not None:
+        st.caption(tr("eval.gap_overfit" if diag.gap >= report.OVERFIT_GAP else "eval.gap_ok",
+                      train=fmt_pct(diag.final_train_accuracy, L), val=fmt_pct(diag.final_val_accuracy, L),
+                      gap=fmt_points(diag.gap, L)))
+    if cfg and not cfg.get("validation_split"):
+        st.caption(tr("eval.validation_is_test"))
+else:
+    st.info(tr("eval.no_history"))
+
+# --- interactive confusion matrix -------------------------------------------------------------
+# The heatmap draws the matrix; an invisible square marker on every cell makes it clickable
+# (Streamlit reports point selections, not heatmap clicks). A click sets the two selectboxes
+# below, which also work on their own; changing them by hand starts a fresh chart (new key)
+# so an old click never overrides them.
+st.subheader(tr("eval.confusion"))
+st.caption(tr("eval.confusion_help"))
+if "cell_true" not in st.session_state:
+    first = ev.confused_pairs[0] if ev.confused_pairs else {"true": 0, "predicted": 0}
+    st.session_state["cell_true"], st.session_state["cell_pred"] = first["true"], first["predicted"]
+st.session_state.setdefault("cm_generation", 0)
+chart_key = f"cm_chart_{st.session_state['cm_generation']}"
+clicked = (st.session_state.get(chart_key) or {}).get("selection", {}).get("points", [])
+if clicked and clicked[0].get("customdata") is not None:
+    row, col_ = (int(v) for v in clicked[0]["customdata"][:2])
+    st.session_state["cell_true"], st.session_state["cell_pred"] = row, col_
+true_cls, pred_cls = st.session_state["cell_true"], st.session_state["cell_pred"]
+
+modes = {"counts": tr("eval.counts"), "normalized": tr("eval.normalized")}
+mode = st.radio(tr("eval.show"), list(modes), format_func=modes.get, horizontal=True, key="cm_mode")
+share = ev.normalized_confusion()
+text = ([[str(int(c)) for c in row] for row in ev.confusion] if mode == "counts"
+        else [[fmt_pct(v, L, 1) for v in row] for row in share])
+rows, cols_ = np.meshgrid(np.arange(10), np.arange(10), indexing="ij")
+rows, cols_ = rows.ravel(), cols_.ravel()
+fig = go.Figure()
+fig.add_heatmap(z=np.sqrt(share), x=N, y=N, text=text, texttemplate="%{text}", colorscale="Blues", zmin=0, zmax=1,
+                showscale=False, hoverinfo="skip", textfont=dict(size=12))
+fig.add_scatter(x=[N[c] for c in cols_], y=[N[r] for r in rows], mode="markers", showlegend=False,
+                customdata=np.stack([rows, cols_, ev.confusion.ravel()], axis=1),
+                hovertext=[tr("eval.hover_cell", true=N[r], pred=N[c], count=int(ev.confusion[r, c]),
+                              share=fmt_pct(share[r, c], L, 1)) for r, c in zip(rows, cols_)],
+                hovertemplate="%{hovertext}<extra></extra>",
+                marker=dict(symbol="square", size=40, color="rgba(0,0,0,0)"),
+                selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
+fig.add_shape(type="rect", x0=pred_cls - 0.5, x1=pred_cls + 0.5, y0=true_cls - 0.5, y1=true_cls + 0.5,
+              line=dict(color=ORANGE, width=3))
+fig.update_layout(height=560, margin=dict(t=10, b=10, l=10, r=10), hoverdistance=40,
+                  xaxis=dict(title=tr("common.predicted"), type="category", tickangle=-35),
+                  yaxis=dict(title=tr("common.true"), type="category", autorange="reversed"))
+st.plotly_chart(fig, key=chart_key, on_select="rerun", selection_mode="points",
+                config={"displayModeBar": False})
+
+
+def _picked_by_hand():
+    st.session_state["cm_generation"] += 1
+
+
+c1, c2 = st.columns(2)
+c1.selectbox(tr("eval.pick_true"), range(10), format_func=N.__getitem__, key="cell_true", on_change=_picked_by_hand)
+c2.selectbox(tr("eval.pick_pred"), range(10), format_func=N.__getitem__, key="cell_pred", on_change=_picked_by_hand)
+
+# --- the images of the chosen cell ------------------------------------------------------------
+with st.container(key="cell_gallery"):
+    idx = ev.cell(true_cls, pred_cls)
+    if true_cls == pred_cls:
+        st.markdown(f"**{tr('eval.cell_correct', name=N[true_cls], count=fmt_int(len(idx), L))}**")
+    else:
+        st.markdown(f"**{tr('eval.cell_title', true=N[true_cls], pred=N[pred_cls], count=fmt_int(len(idx), L))}**")
+    if len(idx) == 0:
+        st.info(tr("eval.cell_empty", true=N[true_cls], pred=N[pred_cls]))
+    else:
+        shown = idx[:24]
+        st.caption(tr("eval.cell_showing", shown=len(shown)))
+        P = ev.probabilities
+        captions = [fmt_pct(P[k, pred_cls], L, 0) if true_cls == pred_cls
+                    else f"{fmt_pct(P[k, pred_cls], L, 0)} ({fmt_pct(P[k, true_cls], L, 0)})" for k in shown]
+        gallery(data.x_test[shown], captions, columns=12, scale=2)
+
+# --- per-class precision, recall, F1 ------------------------------------------------------------
+st.subheader(tr("eval.per_class"))
+st.caption(tr("eval.per_class_help"))
+metric_names = {"precision": tr("common.precision"), "recall": tr("common.recall"), "f1": tr("common.f1")}
+table = pd.DataFrame([{tr("common.class"): N[r["class"]],
+                       **{metric_names[m]: round(100 * r[m], 1) for m in ("precision", "recall")},
+                       metric_names["f1"]: round(r["f1"], 3), tr("common.support"): r["support"]}
+                      for r in ev.per_class])
+c1, c2 = st.columns([2, 3])
+c1.dataframe(table, hide_index=True, key="per_class_table", column_config={
+    metric_names["precision"]: st.column_config.NumberColumn(format="%.1f %%"),
+    metric_names["recall"]: st.column_config.NumberColumn(format="%.1f %%")})
+fig = go.Figure([go.Bar(name=metric_names[m], x=N, y=[r[m] for r in ev.per_class]) for m in ("precision", "recall", "f1")])
+low = min(r[m] for r in ev.per_class for m in ("precision", "recall", "f1"))
+fig.update_layout(barmode="group", height=360, margin=dict(t=10, b=10), yaxis=dict(range=[max(0, low - 0.05), 1.0]),
+                  legend=dict(orientation="h", y=1.1))
+c2.plotly_chart(fig, key="per_class_chart")
+weakest = diag.weakest[0]
+st.caption(tr("eval.weakest", name=N[weakest["class"]], f1=fmt_num(weakest["f1"], L), recall=fmt_pct(weakest["recall"], L, 1)))
+
+# --- most confused pairs --------------------------------------------------------------------------
+st.subheader(tr("eval.pairs"))
+st.dataframe(pd.DataFrame([{tr("common.true"): N[p["true"]], tr("common.predicted"): N[p["predicted"]],
+                            tr("common.count"): p["count"], tr("eval.share"): round(100 * p["share"], 1)}
+                           for p in ev.confused_pairs[:10]]),
+             hide_index=True, key="pairs_table",
+             column_config={tr("eval.share"): st.column_config.NumberColumn(format="%.1f %%")})
+
+# --- most confident mistakes ------------------------------------------------------------------------
+st.subheader(tr("eval.mistakes"))
+st.caption(tr("eval.mistakes_help"))
+worst = ev.mistakes(16)
+with st.container(key="mistakes_gallery"):
+    gallery(data.x_test[worst], [tr("eval.mistake_caption", pred=N[ev.predictions[k]],
+                                    p=fmt_pct(ev.probabilities[k, ev.predictions[k]], L, 0), true=N[ev.labels[k]])
+                                 for k in worst], columns=8, scale=3)
+
+# --- prediction viewer (seed 000) ----------------------------------------------------------------------
+st.subheader(tr("eval.viewer"))
+st.caption(tr("eval.viewer_help"))
+st.session_state.setdefault("viewer_index", 0)
+
+
+def _draw():
+    pool = ev.mistakes() if st.session_state.get("viewer_mistakes") else np.arange(len(ev.labels))
+    st.session_state["viewer_index"] = int(np.random.default_rng().choice(pool))
+
+
+c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+k = int(c1.number_input(tr("eval.index"), min_value=0, max_value=len(ev.labels) - 1, step=1, key="viewer_index"))
+c2.button(tr("eval.random"), on_click=_draw, icon=":material/casino:")
+c3.checkbox(tr("eval.only_mistakes"), key="viewer_mistakes")
+probs, pred, true = ev.probabilities[k], int(ev.predictions[k]), int(ev.labels[k])
+colours = [GREY] * 10
+colours[pred] = RED
+colours[true] = BLUE                       # a correct prediction is simply blue
+c1, c2 = st.columns([1, 3], vertical_alignment="center")
+c1.image(to_display(data.x_test[k], 8), caption=f"#{k}")
+fig = go.Figure(go.Bar(x=N, y=probs, marker_color=colours, text=[fmt_pct(v, L, 0) for v in probs], textposition="outside"))
+fig.update_layout(height=320, margin=dict(t=10, b=10), yaxis=dict(range=[0, 1.15], title=tr("common.probability")))
+c2.plotly_chart(fig, key="viewer_chart")
+if pred == true:
+    c2.markdown(f":blue[{tr('eval.viewer_right', pred=N[pred], p=fmt_pct(probs[pred], L, 1))}]")
+else:
+    c2.markdown(f":red[{tr('eval.viewer_wrong', pred=N[pred], p=fmt_pct(probs[pred], L, 1), true=N[true], q=fmt_pct(probs[true], L, 1))}]")

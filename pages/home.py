@@ -1,8 +1,11 @@
 """Home: what the app does, three ways in, and the active model's headline numbers.
 No TensorFlow import here: it only reads the model card."""
+from pathlib import Path
+
 import streamlit as st
 
-from pages.common import tr, active_card, active_model_path
+from fashion.report import fmt_int, fmt_num, fmt_pct
+from pages.common import active_card, active_model_path, lang, tr
 
 st.title(tr("app.title"))
 st.write(tr("home.tagline"))
@@ -24,17 +27,19 @@ with c3:
     st.page_link("pages/train.py", label=tr("nav.train"), icon=":material/model_training:")
 
 st.subheader(tr("home.active"))
-card = active_card()
-if not active_model_path():
+path = active_model_path()
+if not path:
     st.warning(tr("model.missing"))
 else:
+    card = active_card()
+    metrics = card.get("test_metrics") or {}
+    unknown = tr("common.unknown")
     m1, m2, m3, m4 = st.columns(4)
-    metrics = card.get("test_metrics", {})
-    acc = metrics.get("accuracy")
-    m1.metric(tr("metric.test_accuracy"), f"{100 * acc:.2f} %" if acc is not None else tr("common.unknown"))
-    loss = metrics.get("loss")
-    m2.metric(tr("metric.test_loss"), f"{loss:.3f}" if loss is not None else tr("common.unknown"))
-    m3.metric(tr("metric.params"), f"{card['params']:,}" if "params" in card else tr("common.unknown"))
-    m4.metric(tr("metric.epochs"), card.get("epochs_completed", tr("common.unknown")))
-    if card.get("architecture"):
-        st.caption(f"{tr('common.architecture')}: `{card['architecture']}`")
+    acc, loss = metrics.get("accuracy"), metrics.get("loss")
+    m1.metric(tr("metric.test_accuracy"), fmt_pct(acc, lang()) if acc is not None else unknown)
+    m2.metric(tr("metric.test_loss"), fmt_num(loss, lang()) if loss is not None else unknown)
+    m3.metric(tr("metric.params"), fmt_int(card["params"], lang()) if "params" in card else unknown)
+    m4.metric(tr("metric.epochs"), card.get("epochs_completed", unknown))
+    st.caption(tr("home.model_date", date=str(card.get("date", unknown))[:10], name=Path(path).stem)
+               + (f" · {tr('common.architecture')}: {card['architecture']}" if card.get("architecture") else ""))
+    st.caption(tr("home.bar"))

@@ -1,3 +1,455 @@
+"""Train: start from a preset or design a CNN, watch it learn live, stop it, keep it,
+and compare runs.
+
+Training never runs in this script. `fashion.jobs` runs it in a background thread
+and this page polls the job with st.fragment(run_every=...). The job id sits in the
+URL (?job=...) and in the session, so moving to another page and back, or reloading
+the tab, finds the run again.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
-from pages.common import tr
-st.title(tr('nav.train'))
+
+from fashion import jobs, registry
+from fashion.i18n import TABLE
+from fashion.models import ARCHITECTURES, check_custom
+from fashion.train import AUGMENTATIONS, OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig
+from pages.common import active_model_path, set_active_model, tr
+
+JOB_KEY = "train_job_id"          # session: the job this browser tab follows
+SAVED_KEY = "_train_form"         # session: the form's values, kept across page switches
+POLL_SECONDS = 1.0
+PRESET_ORDER = ("quick", "seed", "overfit", "best")
+BATCH_SIZES = (16, 32, 64, 128, 256, 512, 1024)
+LEARNING_RATES = (1e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
+CUSTOM_DEFAULTS = {"conv_blocks": 2, "filters": 32, "kernel_size": 3, "pooling": "max",
+                   "dropout": 0.25, "dense_units": 128, "batch_norm": True}
+FORM_KEYS = ("tr_preset", "tr_arch", "tr_blocks", "tr_filters", "tr_kernel", "tr_pool", "tr_dropout",
+             "tr_dense", "tr_bn", "tr_epochs", "tr_batch", "tr_lr", "tr_sched", "tr_opt", "tr_aug",
+             "tr_augs", "tr_subset", "tr_val", "tr_wd", "tr_ls", "tr_seed", "tr_name")
+COLORS = ("#1f4fd1", "#d1461f", "#2a9d4b", "#8e44ad", "#c99a00", "#16a5a5", "#e377c2", "#7f7f7f")
+
+
+# --- the form: presets fill it, the user edits it ---------------------------------------
+
+def preset_values(name: str) -> dict:
+    """Widget values that show preset `name`."""
+    c = PRESETS[name]
+    custom = {**CUSTOM_DEFAULTS, **(c.arch_params if c.architecture == "custom" else {})}
+    return {
+        "tr_preset": name, "tr_arch": c.architecture,
+        "tr_blocks": custom["conv_blocks"], "tr_filters": custom["filters"], "tr_kernel": custom["kernel_size"],
+        "tr_pool": custom["pooling"], "tr_dropout": float(custom["dropout"]), "tr_dense": custom["dense_units"],
+        "tr_bn": bool(custom["batch_norm"]),
+        "tr_epochs": c.epochs, "tr_batch": c.batch_size, "tr_lr": c.learning_rate, "tr_sched": c.lr_schedule,
+        "tr_opt": c.optimizer, "tr_aug": c.augment, "tr_augs": list(c.augmentations),
+        "tr_subset": c.train_subset, "tr_val": float(c.validation_split),
+        "tr_wd": float(c.weight_decay), "tr_ls": float(c.label_smoothing), "tr_seed": c.seed,
+    }
+
+
+def apply_preset() -> None:
+    st.session_state.update(preset_values(st.session_state["tr_preset"]))
+
+
+def init_form() -> None:
+    """Seed the widgets' state: the values this session had before, else the quick preset."""
+    ss = st.session_state
+    if "tr_preset" in ss:
+        return
+    values = preset_values("quick")
+    values["tr_name"] = ""
+    values.update(ss.get(SAVED_KEY, {}))
+    ss.update(values)
+
+
+def save_form() -> None:
+    ss = st.session_state
+    ss[SAVED_KEY] = {k: ss[k] for k in FORM_KEYS if k in ss}
+
+
+def form_config() -> TrainConfig:
+    """The TrainConfig the form describes (not yet validated)."""
+    ss = st.session_state
+    preset = PRESETS[ss["tr_preset"]]
+    arch = ss["tr_arch"]
+    if arch == "custom":
+        arch_params = {"conv_blocks": int(ss["tr_blocks"]), "filters": int(ss["tr_filters"]),
+                       "kernel_size": int(ss["tr_kernel"]), "pooling": ss["tr_pool"],
+                       "dropout": float(ss["tr_dropout"]), "dense_units": int(ss["tr_dense"]),
+                       "batch_norm": bool(ss["tr_bn"])}
+    else:  # a zoo architecture keeps the preset's sizes only when it is the preset's own
+        arch_params = dict(preset.arch_params) if arch == preset.architecture else {}
+    epochs = int(ss["tr_epochs"])
+    warmup = preset.warmup_epochs if ss["tr_sched"] == "cosine" else 0.0
+    return TrainConfig(
+        architecture=arch, epochs=epochs, batch_size=int(ss["tr_batch"]), learning_rate=float(ss["tr_lr"]),
+        lr_schedule=ss["tr_sched"], warmup_epochs=min(warmup, epochs - 1), optimizer=ss["tr_opt"],
+        weight_decay=float(ss["tr_wd"]), label_smoothing=float(ss["tr_ls"]), augment=bool(ss["tr_aug"]),
+        augmentations=tuple(ss["tr_augs"]) or preset.augmentations, validation_split=float(ss["tr_val"]),
+        train_subset=int(ss["tr_subset"]), seed=int(ss["tr_seed"]),
+        tta_flip=preset.tta_flip and arch == preset.architecture, arch_params=arch_params)
+
+
+def form_problems(config: TrainConfig) -> list[str]:
+    """Why these settings cannot run, in the user's language (empty when they can)."""
+    ss = st.session_state
+    problems = []
+    if ss["tr_aug"] and not ss["tr_augs"]:
+        problems.append(tr("train.err.no_aug"))
+    if 0 < config.train_subset < 100:
+        problems.append(tr("train.err.subset_small"))
+    n_train = int((config.train_subset or 60000) * (1 - config.validation_split))
+    if n_train < config.batch_size:
+        problems.append(tr("train.err.batch_too_big", batch=config.batch_size, images=n_train))
+    if config.architecture == "custom":
+        p = config.arch_params
+        if p["pooling"] == "none" and p["filters"] * 2 ** (p["conv_blocks"] - 1) * 28 * 28 * max(p["dense_units"], 10) > 50_000_000:
+            problems.append(tr("train.err.too_big"))
+    if not problems:
+        try:
+            config.validate()
+        except ValueError as e:  # a rule the form does not know: say it as the core says it
+            problems.append(tr("train.err.other", error=str(e)))
+    return problems
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def model_summary(architecture: str, params_json: str) -> tuple[list[dict], int]:
+    """Layer table and parameter count of a freshly built (untrained) model."""
+    from fashion.models import build, summary_rows
+    model = build(architecture, **json.loads(params_json))
+    return summary_rows(model), int(model.count_params())
+
+
+def render_form() -> None:
+    ss = st.session_state
+    init_form()
+    st.selectbox(tr("train.preset"), PRESET_ORDER, key="tr_preset", on_change=apply_preset,
+                 format_func=lambda k: tr(f"train.preset.{k}"))
+    st.caption(tr(f"train.preset.{ss['tr_preset']}.help"))
+
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.subheader(tr("train.model"))
+        st.selectbox(tr("train.architecture"), list(ARCHITECTURES), key="tr_arch",
+                     format_func=lambda k: tr(f"train.arch.{k}"))
+        st.caption(tr(f"train.arch.{ss['tr_arch']}.help"))
+        if ss["tr_arch"] == "custom":
+            b1, b2 = st.columns(2)
+            b1.slider(tr("train.conv_blocks"), 1, 4, key="tr_blocks", help=tr("train.conv_blocks_help"))
+            b2.select_slider(tr("train.filters"), (8, 16, 32, 64, 128), key="tr_filters", help=tr("train.filters_help"))
+            b1.select_slider(tr("train.kernel"), (1, 2, 3, 5, 7), key="tr_kernel")
+            b2.selectbox(tr("train.pooling"), ("max", "average", "none"), key="tr_pool",
+                         format_func=lambda k: tr(f"train.pool.{k}"))
+            b1.slider(tr("train.dropout"), 0.0, 0.8, step=0.05, key="tr_dropout")
+            b2.select_slider(tr("train.dense"), (0, 32, 64, 128, 256, 512, 1024), key="tr_dense",
+                             help=tr("train.dense_help"))
+            st.checkbox(tr("train.batch_norm"), key="tr_bn")
+
+    with right:
+        st.subheader(tr("train.hyper"))
+        h1, h2 = st.columns(2)
+        h1.number_input(tr("train.epochs"), min_value=1, max_value=500, step=1, key="tr_epochs")
+        h2.selectbox(tr("train.batch"), BATCH_SIZES, key="tr_batch")
+        rates = sorted(set(LEARNING_RATES) | {float(ss["tr_lr"])})
+        h1.select_slider(tr("train.lr"), rates, key="tr_lr", format_func=lambda v: f"{v:g}")
+        h2.selectbox(tr("train.schedule"), SCHEDULES, key="tr_sched", format_func=lambda k: tr(f"train.sched.{k}"))
+        h1.selectbox(tr("train.optimizer"), OPTIMIZERS, key="tr_opt", format_func=lambda k: tr(f"train.opt.{k}"))
+        h2.number_input(tr("train.subset"), min_value=0, max_value=60000, step=500, key="tr_subset",
+                        help=tr("train.subset_help"))
+        st.slider(tr("train.val_split"), 0.0, 0.45, step=0.05, key="tr_val", help=tr("train.val_split_help"))
+        st.toggle(tr("train.augment"), key="tr_aug", help=tr("train.augment_help"))
+        if ss["tr_aug"]:
+            st.multiselect(tr("train.augmentations"), AUGMENTATIONS, key="tr_augs",
+                           format_func=lambda k: tr(f"train.aug.{k}"))
+        with st.expander(tr("train.advanced")):
+            st.number_input(tr("train.weight_decay"), min_value=0.0, max_value=0.1, step=1e-4, format="%.4f", key="tr_wd")
+            st.number_input(tr("train.label_smoothing"), min_value=0.0, max_value=0.45, step=0.05, key="tr_ls")
+            st.number_input(tr("train.seed"), min_value=0, max_value=2**31 - 1, step=1, key="tr_seed")
+
+    config = form_config()
+    problems = form_problems(config)
+
+    with left:
+        st.markdown(f"**{tr('train.summary')}**")
+        if config.architecture == "custom" and any(tr("train.err.too_big") == p for p in problems):
+            st.caption(tr("train.summary_unavailable"))
+        else:
+            try:
+                if config.architecture == "custom":
+                    p = config.arch_params
+                    check_custom(p["conv_blocks"], p["filters"], p["kernel_size"], p["pooling"], p["dropout"], p["dense_units"])
+                rows, total = model_summary(config.architecture, json.dumps(config.arch_params, sort_keys=True))
+            except ValueError:
+                st.caption(tr("train.summary_unavailable"))
+            else:
+                table = pd.DataFrame(rows).rename(columns={"name": tr("train.col.layer"), "type": tr("train.col.type"),
+                                                           "output_shape": tr("train.col.shape"),
+                                                           "params": tr("train.col.params")})
+                st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)))
+                st.metric(tr("train.total_params"), f"{total:,}")
+
+    st.text_input(tr("train.run_name"), key="tr_name", placeholder=tr("train.run_name_placeholder"),
+                  max_chars=60)
+    save_form()
+    for problem in problems:
+        st.error(problem)
+    counts = jobs.manager().counts()
+    st.caption(tr("train.server_status", running=counts["running"], queued=counts["queued"], limit=counts["limit"]))
+    if st.button(tr("train.start"), type="primary", disabled=bool(problems), key="tr_start",
+                 icon=":material/play_arrow:"):
+        preset = ss["tr_preset"] if config == PRESETS[ss["tr_preset"]] else None
+        name = ss["tr_name"].strip() or f"{preset or config.architecture}-{_timestamp()}"
+        try:
+            job = jobs.manager().submit(config, name=name, preset=preset)
+        except ValueError as e:
+            st.error(tr("train.err.other", error=str(e)))
+        else:
+            follow(job.id)
+            st.rerun()
+
+
+def _timestamp() -> str:
+    import time
+    return time.strftime("%Y%m%d-%H%M%S")
+
+
+# --- the live view of one job ------------------------------------------------------------
+
+def follow(job_id: str | None) -> None:
+    """Make this tab follow job_id (or nothing), in the session and in the URL."""
+    if job_id:
+        st.session_state[JOB_KEY] = job_id
+        st.query_params["job"] = job_id
+    else:
+        st.session_state.pop(JOB_KEY, None)
+        st.query_params.pop("job", None)
+
+
+def current_job() -> jobs.Job | None:
+    job_id = st.query_params.get("job") or st.session_state.get(JOB_KEY)
+    if not job_id:
+        return None
+    job = jobs.manager().get(job_id)
+    if job is None:
+        st.info(tr("train.job_gone"))
+        follow(None)
+        return None
+    follow(job.id)
+    return job
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None or not math.isfinite(seconds):
+        return "…"
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None or not math.isfinite(value) else f"{100 * value:.2f} %"
+
+
+def error_text(error: str | None) -> str:
+    """The job's failure in the user's language (the core reports it in English)."""
+    error = error or ""
+    if "NaN" in error:
+        return tr("train.err.nan")
+    if "out of memory" in error:
+        return tr("train.err.oom")
+    if "could not be saved" in error:
+        return tr("train.err.save", error=error)
+    return tr("train.err.failed", error=error)
+
+
+def curves_figure(snap: dict) -> tuple[go.Figure, go.Figure]:
+    """Accuracy and loss per epoch (training and validation), plus the smoothed batch loss."""
+    epochs = snap["config"]["epochs"]
+    history = snap["history"]
+    x = list(range(1, len(history.get("loss", [])) + 1))
+    acc, loss = go.Figure(), go.Figure()
+    for key, name, dash in (("accuracy", tr("train.curve.train"), "dash"), ("val_accuracy", tr("train.curve.val"), "solid")):
+        if history.get(key):
+            acc.add_trace(go.Scatter(x=x, y=history[key], name=name, mode="lines+markers", line={"dash": dash}))
+    if snap["loss_points"]:
+        bx, by = zip(*snap["loss_points"])
+        loss.add_trace(go.Scatter(x=bx, y=by, name=tr("train.curve.batch_loss"), mode="lines",
+                                  line={"width": 1, "color": "#9aa7c7"}))
+    for key, name, dash in (("loss", tr("train.curve.train"), "dash"), ("val_loss", tr("train.curve.val"), "solid")):
+        if history.get(key):
+            loss.add_trace(go.Scatter(x=x, y=history[key], name=name, mode="lines+markers", line={"dash": dash}))
+    for fig, title in ((acc, tr("train.chart.accuracy")), (loss, tr("train.chart.loss"))):
+        fig.update_layout(title=title, height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                          legend={"orientation": "h", "y": -0.25}, xaxis_title=tr("train.col.epoch"))
+        fig.update_xaxes(range=[0, max(epochs, 1) + 0.2])
+    return acc, loss
+
+
+def render_result(snap: dict) -> None:
+    result = snap["result"] or {}
+    path = result.get("model_path")
+    st.success(tr("train.done", accuracy=_pct(result.get("test_metrics", {}).get("accuracy")),
+                  epochs=result.get("epochs_completed", 0), seconds=round(result.get("fit_seconds", 0))))
+    if not path:
+        return
+    st.caption(tr("train.saved_as", name=Path(path).stem))
+    if active_model_path() == path:
+        st.info(tr("train.is_active"))
+    elif st.button(tr("train.make_active"), key=f"tr_activate_{snap['id']}", icon=":material/check_circle:"):
+        set_active_model(path)
+        st.rerun()   # the whole app: the sidebar shows the new active model
+
+
+def render_job(job: jobs.Job, polling: bool) -> None:
+    snap = job.snapshot()
+    state = snap["state"]
+    st.subheader(tr("train.run_title", name=snap["name"]))
+    progress = snap["progress"]
+    if state == jobs.QUEUED:
+        m = jobs.manager()
+        st.info(tr("train.queued", position=m.queue_position(job), limit=m.max_running))
+        st.progress(0.0, text=tr("train.waiting"))
+        if st.button(tr("train.cancel"), key="tr_stop", icon=":material/cancel:"):
+            job.stop()
+            st.rerun()
+    elif state == jobs.RUNNING:
+        if progress is None:
+            st.progress(0.0, text=tr("train.preparing"))
+        else:
+            st.progress(min(1.0, progress["fraction"]),
+                        text=tr("train.progress", epoch=progress["epoch"] + 1, epochs=progress["epochs"],
+                                batch=progress["batch"], batches=progress["batches"],
+                                percent=f"{100 * progress['fraction']:.0f}"))
+        c1, c2, c3, c4, c5 = st.columns(5)
+        c1.metric(tr("train.eta"), _clock(progress and progress["eta"]))
+        c2.metric(tr("train.elapsed"), _clock(progress and progress["elapsed"]))
+        c3.metric(tr("train.batch_loss"), f"{progress['loss']:.4f}" if progress else "—")
+        c4.metric(tr("train.batch_accuracy"), _pct(progress and progress["accuracy"]))
+        val = snap["history"].get("val_accuracy") or [None]
+        c5.metric(tr("train.val_accuracy"), _pct(val[-1]))
+        if snap["stop_requested"]:
+            st.warning(tr("train.stopping"))
+        elif st.button(tr("train.stop"), key="tr_stop", icon=":material/stop_circle:"):
+            job.stop()
+            st.rerun(scope="fragment")
+    elif state == jobs.DONE:
+        st.progress(1.0, text=tr("train.finished"))
+        render_result(snap)
+    elif state == jobs.STOPPED:
+        done = (snap["result"] or {}).get("epochs_completed", 0)
+        st.warning(tr("train.stopped", epochs=done) if done else tr("train.stopped_empty"))
+        if done:
+            render_result(snap)
+    elif state == jobs.FAILED:
+        st.error(error_text(snap["error"]))
+    elif state == jobs.CANCELLED:
+        st.info(tr("train.cancelled"))
+
+    if snap["history"] or snap["loss_points"]:
+        acc, loss = curves_figure(snap)
+        g1, g2 = st.columns(2)
+        g1.plotly_chart(acc, width="stretch", key="tr_live_acc")
+        g2.plotly_chart(loss, width="stretch", key="tr_live_loss")
+
+    if polling and state in jobs.FINAL_STATES:
+        st.rerun()   # the whole page: stop polling, list the new model everywhere
+    if not polling and state in jobs.FINAL_STATES:
+        if st.button(tr("train.new_run"), key="tr_dismiss", icon=":material/add:"):
+            follow(None)
+            st.rerun()
+
+
+def render_live(job: jobs.Job) -> None:
+    polling = job.active
+
+    @st.fragment(run_every=POLL_SECONDS if polling else None)
+    def live():
+        render_job(job, polling)
+
+    live()
+
+
+# --- compare runs ------------------------------------------------------------------------
+
+def label(kind: str, value) -> str:
+    """The translated name of a setting's value; the value itself when it has none."""
+    key = f"train.{kind}.{value}"
+    return tr(key) if key in TABLE else str(value)
+
+
+def render_compare() -> None:
+    listing = registry.list_models()
+    runs = [m for m in listing.models if m.card.get("history", {}).get("loss")]
+    if not runs:
+        st.info(tr("train.compare_empty"))
+        return
+    by_path = {str(m.path): m for m in runs}
+    labels = {p: f"{m.name} · {_pct(m.accuracy)}" for p, m in by_path.items()}
+    user_runs = [p for p, m in by_path.items() if not m.shipped]
+    default = (user_runs[:3] or list(by_path)[:1])
+    chosen = st.multiselect(tr("train.compare_pick"), list(by_path), default=default, format_func=labels.get,
+                            key="tr_compare")
+    if not chosen:
+        st.caption(tr("train.compare_none"))
+        return
+    metric = st.radio(tr("train.compare_metric"), ("accuracy", "loss"), horizontal=True, key="tr_compare_metric",
+                      format_func=lambda k: tr(f"train.chart.{k}"))
+    fig = go.Figure()
+    rows = []
+    for i, p in enumerate(chosen):
+        m = by_path[p]
+        color = COLORS[i % len(COLORS)]
+        h = m.card.get("history", {})
+        for key, dash, part in ((metric, "dash", tr("train.curve.train")), (f"val_{metric}", "solid", tr("train.curve.val"))):
+            if h.get(key):
+                fig.add_trace(go.Scatter(x=list(range(1, len(h[key]) + 1)), y=h[key], mode="lines+markers",
+                                         name=f"{m.name} · {part}", line={"color": color, "dash": dash}))
+        c = m.card.get("config", {})
+        aug = ", ".join(label("aug", a) for a in c.get("augmentations", [])) if c.get("augment") else tr("train.no")
+        rows.append({
+            tr("train.col.run"): m.name,
+            tr("train.col.architecture"): label("arch", c.get("architecture") or m.card.get("architecture")),
+            tr("train.col.epochs"): m.card.get("epochs_completed", len(h.get("loss", []))),
+            tr("train.col.batch"): c.get("batch_size"),
+            tr("train.col.lr"): c.get("learning_rate"),
+            tr("train.col.optimizer"): label("opt", c.get("optimizer")),
+            tr("train.col.schedule"): label("sched", c.get("lr_schedule")),
+            tr("train.col.augmentation"): aug,
+            tr("train.col.subset"): c.get("train_subset") or 60000,
+            tr("train.col.val_split"): c.get("validation_split"),
+            tr("train.col.params"): m.card.get("params"),
+            tr("train.col.fit_seconds"): m.card.get("fit_seconds"),
+            tr("train.col.test_accuracy"): _pct(m.accuracy),
+        })
+    fig.update_layout(title=tr(f"train.chart.{metric}"), height=420, xaxis_title=tr("train.col.epoch"),
+                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    st.plotly_chart(fig, width="stretch", key="tr_compare_chart")
+    st.caption(tr("train.compare_legend"))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+# --- the page -------------------------------------------------------------------------------
+
+st.title(tr("train.title"))
+st.caption(tr("train.intro"))
+
+job = current_job()
+if job is not None:
+    render_live(job)
+    st.divider()
+
+tab_new, tab_compare = st.tabs([tr("train.tab_new"), tr("train.tab_compare")])
+with tab_new:
+    if job is not None and job.active:
+        st.caption(tr("train.busy_hint"))
+    render_form()
+with tab_compare:
+    render_compare()

@@ -56,4 +56,22 @@ STRINGS = {
     "common.train": ("training", "entrenamiento"),
     "common.validation": ("validation", "validación"),
     "common.unknown": ("unknown", "desconocido"),
+    "common.precision": ("Precision", "Precisión (precision)"),
+    "common.recall": ("Recall", "Exhaustividad (recall)"),
+    "common.f1": ("F1", "F1"),
+    "common.support": ("Images", "Imágenes"),
+    "common.image": ("Image", "Imagen"),
+    "model.predict_failed": ("The model {name} could not classify the test images: {error}. Choose another model in the sidebar.",
+                             "El modelo {name} no pudo clasificar las imágenes de prueba: {error}. Elige otro modelo en la barra lateral."),
+    "data.missing_help": ("How to fix it: install the Debian package dataset-fashion-mnist, or set FASHION_MNIST_DIR to a folder "
+                          "holding the four Fashion-MNIST .gz files, or connect to the internet once so Keras can download them. "
+                          "The other pages keep working.",
+                          "Cómo arreglarlo: instala el paquete de Debian dataset-fashion-mnist, o apunta FASHION_MNIST_DIR a una "
+                          "carpeta con los cuatro archivos .gz de Fashion-MNIST, o conéctate a internet una vez para que Keras "
+                          "los descargue. Las demás páginas siguen funcionando."),
+    "sidebar.problems_help": ("These files are not listed above; delete or replace them.",
+                              "Estos archivos no aparecen arriba; bórralos o sustitúyelos."),
+    "home.bar": ("The course's best result is 91.7 % test accuracy (seed 001 reported 90.73 %).",
+                 "El mejor resultado del curso es un 91,7 % de precisión en prueba (el seed 001 obtuvo un 90,73 %)."),
+    "home.model_date": ("Trained {date} · {name}", "Entrenado el {date} · {name}"),
 }

@@ -1,0 +1,470 @@
+"""Looking inside a trained CNN: its layers, the feature maps an image produces, the
+first layer's filters, Grad-CAM heat maps, and a 2-D map of its penultimate layer.
+
+Works on every model of the zoo (Sequential or functional, with or without batch norm)
+and on the flip-TTA wrapper of `models.with_flip_tta`: a wrapper's inner network is the
+one explained (`unwrap`), and Grad-CAM of a flip-TTA model averages the heat map of the
+image and the mirrored heat map of its mirror image, as the wrapper averages predictions.
+
+    cam = grad_cam(model, image)                  # (28, 28) float32 in [0, 1]
+    maps = feature_maps(model, image)             # [(layer name, (H, W, C) array), ...]
+    coords = project_2d(penultimate_features(model, images), "pca")   # (N, 2)
+
+Images are (28, 28) or (28, 28, 1) floats in [0, 1] (uint8 0-255 is scaled). Nothing
+here imports Streamlit; rendering helpers return plain uint8 arrays.
+"""
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+
+from .data import NUM_CLASSES
+
+# Layers that keep a conv layer's spatial grid and only transform values: Grad-CAM
+# follows a network's last conv layer through these to its block's final activation.
+_VALUE_LAYERS = ("BatchNormalization", "LayerNormalization", "GroupNormalization", "ReLU", "LeakyReLU",
+                 "PReLU", "ELU", "Activation", "Add", "Dropout", "SpatialDropout2D", "GaussianNoise")
+_CONV_LAYERS = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D")
+TTA_MIRROR = "tta_mirror"          # the mirror layer's name in models.with_flip_tta
+
+
+class ExplainError(ValueError):
+    """The model or image cannot be explained; the message says why and what to do."""
+
+
+# --- the network to look at -------------------------------------------------------
+
+def unwrap(model):
+    """The network to explain: the model itself, or, for a wrapper around one nested model
+    (e.g. the flip-TTA wrapper), that nested model (recursively)."""
+    import keras
+    nested = [layer for layer in model.layers if isinstance(layer, keras.Model)]
+    own_convs = [layer for layer in model.layers if type(layer).__name__ in _CONV_LAYERS]
+    if len(nested) == 1 and not own_convs:
+        return unwrap(nested[0])
+    return model
+
+
+def is_flip_tta(model) -> bool:
+    """True for a `models.with_flip_tta` wrapper (averages the image and its mirror)."""
+    names = {layer.name for layer in model.layers}
+    return TTA_MIRROR in names and unwrap(model) is not model
+
+
+def _input(model):
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):
+        inputs = None
+    if not inputs:
+        raise ExplainError(f"model {model.name!r} has no defined input; build it with keras.Input((28, 28, 1)).")
+    return inputs[0]
+
+
+def _output_shape(layer) -> tuple | None:
+    try:
+        return tuple(layer.output.shape)
+    except (AttributeError, ValueError):
+        return None
+
+
+def _is_spatial(layer) -> bool:
+    shape = _output_shape(layer)
+    return shape is not None and len(shape) == 4 and type(layer).__name__ != "InputLayer"
+
+
+def conv_layers(model) -> list[str]:
+    """Names of the convolutional layers of the (unwrapped) network, input to output."""
+    return [layer.name for layer in unwrap(model).layers if type(layer).__name__ in _CONV_LAYERS and _is_spatial(layer)]
+
+
+def spatial_layers(model) -> list[str]:
+    """Names of every layer with an (H, W, C) output: conv, batch norm, activations, pooling, adds."""
+    return [layer.name for layer in unwrap(model).layers if _is_spatial(layer)]
+
+
+def layer_table(model) -> list[dict]:
+    """One row per layer of the (unwrapped) network: name, type, output shape (without the
+    batch axis), parameter count, and the settings that define it (`config`: filters,
+    kernel, strides, padding, activation, units, rate, pool_size where they apply)."""
+    rows = []
+    for layer in unwrap(model).layers:
+        shape = _output_shape(layer)
+        cfg = {}
+        for key in ("filters", "kernel_size", "strides", "padding", "activation", "units", "rate", "pool_size"):
+            value = getattr(layer, key, None)
+            if value is None:
+                continue
+            if key == "activation":
+                value = getattr(value, "__name__", str(value))
+                if value == "linear":
+                    continue
+            if isinstance(value, (list, tuple)):
+                value = tuple(int(v) for v in value)
+            cfg[key] = value
+        rows.append({"name": layer.name, "type": type(layer).__name__,
+                     "output_shape": tuple(shape[1:]) if shape else None,
+                     "params": int(layer.count_params()) if layer.built else 0,
+                     "config": cfg})
+    return rows
+
+
+# --- inputs -------------------------------------------------------------------------
+
+def _as_batch(images, single: bool) -> np.ndarray:
+    """(28, 28[, 1]) or (N, 28, 28[, 1]) uint8/float images -> float32 (N, 28, 28, 1) in [0, 1]."""
+    a = np.asarray(images)
+    if a.dtype == np.uint8:
+        a = a.astype(np.float32) / 255.0
+    else:
+        a = a.astype(np.float32)
+    if single:
+        if a.shape == (28, 28, 1):
+            a = a[..., 0]
+        if a.shape != (28, 28):
+            raise ExplainError(f"expected one 28x28 image, got an array of shape {a.shape}.")
+        a = a[None]
+    else:
+        if a.ndim == 4 and a.shape[-1] == 1:
+            a = a[..., 0]
+        if a.ndim != 3 or a.shape[1:] != (28, 28):
+            raise ExplainError(f"expected a batch of 28x28 images (N, 28, 28), got shape {a.shape}.")
+    if a.size and (not np.isfinite(a).all() or a.min() < -1e-6 or a.max() > 1 + 1e-6):
+        raise ExplainError("image values must lie in [0, 1] (floats) or 0-255 (uint8).")
+    return np.clip(a, 0.0, 1.0)[..., None]
+
+
+# --- sub-models (cached per network) --------------------------------------------------
+
+_SUBMODELS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _submodel(net, key, outputs_fn):
+    """A keras.Model from net's input to outputs_fn(net), built once per (net, key)."""
+    import keras
+    cache = _SUBMODELS.setdefault(net, {})
+    if key not in cache:
+        cache[key] = keras.Model(_input(net), outputs_fn(net))
+    return cache[key]
+
+
+def _layer(net, name):
+    try:
+        return net.get_layer(name)
+    except ValueError:
+        raise ExplainError(f"the network has no layer named {name!r}; choose one of {', '.join(spatial_layers(net))}.") from None
+
+
+def _output_layer(net):
+    try:
+        return net.outputs[0]._keras_history[0]
+    except (AttributeError, IndexError, TypeError):
+        return net.layers[-1]
+
+
+def _classifier(net):
+    """The last Dense layer (the classifier), or None."""
+    dense = [layer for layer in net.layers if type(layer).__name__ == "Dense"]
+    return dense[-1] if dense else None
+
+
+# --- feature maps and filters ---------------------------------------------------------
+
+def feature_maps(model, image, layer_names: list[str] | None = None) -> list[tuple[str, np.ndarray]]:
+    """The (H, W, C) activations of each conv layer (or of `layer_names`) for one image,
+    in network order, from one forward pass of the unwrapped network."""
+    net = unwrap(model)
+    names = list(layer_names) if layer_names is not None else conv_layers(net)
+    if not names:
+        return []
+    for name in names:
+        if not _is_spatial(_layer(net, name)):
+            raise ExplainError(f"layer {name!r} has no (H, W, C) output to show as feature maps.")
+    sub = _submodel(net, ("maps", tuple(names)), lambda n: [n.get_layer(k).output for k in names])
+    outs = sub(_as_batch(image, single=True), training=False)
+    outs = outs if isinstance(outs, (list, tuple)) else [outs]
+    return [(name, np.asarray(out)[0].astype(np.float32)) for name, out in zip(names, outs)]
+
+
+def first_layer_filters(model) -> np.ndarray:
+    """The first conv layer's kernels as (filters, kh, kw) float32 (input channels summed;
+    the input is one grey channel). Empty (0, 0, 0) if the network has no conv layer."""
+    names = conv_layers(model)
+    if not names:
+        return np.zeros((0, 0, 0), np.float32)
+    kernel = np.asarray(unwrap(model).get_layer(names[0]).get_weights()[0], dtype=np.float32)
+    if kernel.ndim != 4:
+        return np.zeros((0, 0, 0), np.float32)
+    # Conv2D: (kh, kw, in, filters); DepthwiseConv2D: (kh, kw, in, multiplier).
+    return np.transpose(kernel.sum(axis=2), (2, 0, 1)).copy()
+
+
+# --- Grad-CAM -----------------------------------------------------------------------
+
+def gradcam_layer(model) -> str:
+    """The default Grad-CAM layer: the last conv layer, followed through its batch norm,
+    activation and residual add (same grid) to the block's final activation."""
+    net = unwrap(model)
+    convs = conv_layers(net)
+    if not convs:
+        raise ExplainError(f"model {net.name!r} has no convolutional layer, so Grad-CAM does not apply.")
+    layers_ = net.layers
+    index = [layer.name for layer in layers_].index(convs[-1])
+    grid = _output_shape(layers_[index])[1:3]
+    chosen = layers_[index]
+    for layer in layers_[index + 1:]:
+        shape = _output_shape(layer)
+        if type(layer).__name__ in _VALUE_LAYERS and shape is not None and len(shape) == 4 and shape[1:3] == grid:
+            chosen = layer
+        elif type(layer).__name__ in _CONV_LAYERS:
+            break
+        else:
+            break
+    return chosen.name
+
+
+def _head(net):
+    """How to get class scores before the softmax: ('dense', layer) for a final Dense with
+    softmax (logits = its input @ kernel + bias), ('input', layer) for a final softmax
+    layer, else ('output', None): the probabilities themselves."""
+    last = _output_layer(net)
+    kind = type(last).__name__
+    act = getattr(getattr(last, "activation", None), "__name__", "")
+    if kind == "Dense" and act == "softmax":
+        return "dense", last
+    if kind == "Softmax" or (kind == "Activation" and act == "softmax"):
+        return "input", last
+    return "output", None
+
+
+def _scores_and_activation(net, x, layer_name: str, head, last, delta=None):
+    """One forward pass of net on x that returns (class scores, the target layer's output),
+    adding `delta` (zeros) to that output so the tape can differentiate with respect to it.
+
+    The graph is run node by node (Keras' own `_run_through_graph`): a sub-model that
+    returns an inner tensor hands back a copy the gradient does not flow through, and this
+    way nothing about the shared model is changed."""
+    target = net.get_layer(layer_name)
+    graph = getattr(net, "_functional", None) or net      # Sequential keeps its graph there
+    seen = {}
+
+    def operation_fn(op):
+        def call(*args, **kwargs):
+            if "training" in getattr(op, "_call_context_args", ()):
+                kwargs["training"] = False
+            if op is last and head != "output":
+                seen["head_input"] = args[0]
+            out = op(*args, **kwargs)
+            if op is target:
+                seen["activation"] = out
+                if delta is not None:
+                    out = out + delta
+            return out
+        return call
+
+    outputs = graph._run_through_graph([x], operation_fn=operation_fn)
+    if "activation" not in seen:
+        raise ExplainError(f"layer {layer_name!r} is not on the path from the image to the prediction.")
+    if head == "dense":
+        from keras import ops
+        scores = ops.matmul(seen["head_input"], last.kernel)
+        if last.use_bias:
+            scores = scores + last.bias
+    elif head == "input":
+        scores = seen["head_input"]
+    else:
+        scores = outputs[0] if isinstance(outputs, (list, tuple)) else outputs
+    return scores, seen["activation"]
+
+
+def _cam_once(net, x: np.ndarray, class_index: int, layer_name: str, method: str) -> np.ndarray:
+    import tensorflow as tf
+    head, last = _head(net)
+    target = _layer(net, layer_name)
+    if not _is_spatial(target):
+        raise ExplainError(f"layer {layer_name!r} has no (H, W, C) output; Grad-CAM needs a spatial layer.")
+    xt = tf.convert_to_tensor(x)
+    delta = tf.zeros((1,) + tuple(int(d) for d in target.output.shape[1:]), dtype=xt.dtype)
+    with tf.GradientTape() as tape:
+        tape.watch(delta)                    # d score / d delta = d score / d activation
+        scores, activations = _scores_and_activation(net, xt, layer_name, head, last, delta)
+        score = scores[:, class_index]
+    grads = tape.gradient(score, delta)
+    a = np.asarray(activations, dtype=np.float32)[0]
+    g = np.zeros_like(a) if grads is None else np.asarray(grads, dtype=np.float32)[0]
+    if method == "classic":                  # Selvaraju et al.: channel weights = mean gradient
+        cam = (a * g.mean(axis=(0, 1))).sum(axis=-1)
+    else:                                    # element-wise (HiResCAM): gradient x activation per place
+        cam = (a * g).sum(axis=-1)
+    cam = np.maximum(cam, 0.0)
+    resized = np.asarray(tf.image.resize(cam[None, :, :, None], (28, 28), method="bilinear"))[0, :, :, 0]
+    return np.maximum(resized, 0.0).astype(np.float32)
+
+
+def _normalise(cam: np.ndarray) -> np.ndarray:
+    top = float(cam.max()) if cam.size else 0.0
+    return (cam / top).astype(np.float32) if top > 1e-12 else np.zeros((28, 28), np.float32)
+
+
+def grad_cam(model, image: np.ndarray, class_index: int | None = None, layer_name: str | None = None,
+             method: str = "element") -> np.ndarray:
+    """Where in the image the evidence for `class_index` lies, as a (28, 28) float32 map
+    in [0, 1] (1 = strongest). `class_index=None` explains the model's predicted class.
+
+    method="element" (default) weights each activation by its own gradient before summing
+    over channels (HiResCAM), so places the classifier ignores stay dark; for networks that
+    end in global average pooling it equals classic Grad-CAM. method="classic" uses one
+    weight per channel (the mean gradient), as in Selvaraju et al. (2017). Scores are taken
+    before the softmax so a confident prediction does not flatten the map. `layer_name`
+    defaults to `gradcam_layer(model)`. A flip-TTA wrapper's map is the average of the
+    image's map and the mirrored map of the mirror image."""
+    if method not in ("element", "classic"):
+        raise ExplainError("method must be 'element' or 'classic'.")
+    x = _as_batch(image, single=True)
+    if class_index is None:
+        class_index = int(np.argmax(np.asarray(model(x, training=False))[0]))
+    if not 0 <= int(class_index) < NUM_CLASSES:
+        raise ExplainError(f"class_index must be between 0 and {NUM_CLASSES - 1}, got {class_index}.")
+    net = unwrap(model)
+    layer_name = layer_name or gradcam_layer(net)
+    cam = _cam_once(net, x, int(class_index), layer_name, method)
+    if is_flip_tta(model):
+        mirrored = _cam_once(net, np.ascontiguousarray(x[:, :, ::-1, :]), int(class_index), layer_name, method)
+        cam = 0.5 * (_normalise(cam) + _normalise(mirrored[:, ::-1]))
+    return _normalise(cam)
+
+
+# --- the embedding map ----------------------------------------------------------------
+
+def penultimate_features(model, images, batch_size: int = 500, max_dims: int | None = None) -> np.ndarray:
+    """Activations feeding the classifier (the last Dense layer's input) for a batch of
+    images, (N, D) float32, computed in batches. A wrapper's inner network sees the images
+    as given. With `max_dims`, wider features (e.g. a large Flatten) are reduced batch by
+    batch with a fixed sparse random projection, which keeps distances roughly intact and
+    memory bounded."""
+    net = unwrap(model)
+    classifier = _classifier(net)
+    source = classifier if classifier is not None else _output_layer(net)
+    dims = int(np.prod(source.input.shape[1:]))
+    sub = _submodel(net, ("penultimate",), lambda n: source.input)
+    x = _as_batch(images, single=False)
+    batch_size = max(1, min(batch_size, 20_000_000 // max(dims, 1)))   # about 80 MB per batch
+    reducer = None
+    if max_dims and dims > max_dims:
+        from sklearn.random_projection import SparseRandomProjection
+        reducer = SparseRandomProjection(n_components=max_dims, random_state=0).fit(np.zeros((1, dims), np.float32))
+    out = []
+    for i in range(0, len(x), batch_size):
+        feats = np.asarray(sub(x[i:i + batch_size], training=False), dtype=np.float32).reshape(-1, dims)
+        out.append(reducer.transform(feats).astype(np.float32) if reducer is not None else feats)
+    width = max_dims if reducer is not None else dims
+    return np.concatenate(out) if out else np.zeros((0, width), np.float32)
+
+
+def embedding_sample(labels: np.ndarray, n: int = 2000, seed: int = 0) -> np.ndarray:
+    """Sorted indices of n images, the same number from each class (seeded)."""
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    classes = np.unique(labels)
+    per = max(1, n // max(1, len(classes)))
+    picked = [rng.choice(np.flatnonzero(labels == c), size=min(per, int((labels == c).sum())), replace=False)
+              for c in classes]
+    return np.sort(np.concatenate(picked)) if picked else np.zeros(0, int)
+
+
+@dataclass
+class Projection:
+    """2-D coordinates of the features (N, 2) and, for PCA, the fitted projector
+    (`transform` places new images on the same map); t-SNE has none."""
+    coords: np.ndarray
+    method: str
+    pca: object | None = None
+
+    def transform(self, features: np.ndarray) -> np.ndarray | None:
+        if self.pca is None:
+            return None
+        return self.pca.transform(np.asarray(features, np.float32).reshape(len(features), -1)).astype(np.float32)
+
+
+def project(features: np.ndarray, method: str = "pca", random_state: int = 0) -> Projection:
+    """Project (N, D) features to 2-D with PCA (instant) or t-SNE (seconds to a minute;
+    features are first reduced to 50 PCA dimensions)."""
+    from sklearn.decomposition import PCA
+    features = np.asarray(features, dtype=np.float32)
+    if features.ndim != 2 or len(features) < 3:
+        raise ExplainError(f"need at least 3 feature vectors as an (N, D) array, got shape {features.shape}.")
+    if method == "pca":
+        pca = PCA(n_components=2, random_state=random_state).fit(features)
+        return Projection(pca.transform(features).astype(np.float32), "pca", pca)
+    if method == "tsne":
+        from sklearn.manifold import TSNE
+        reduced = features
+        if features.shape[1] > 50 and len(features) > 50:
+            reduced = PCA(n_components=50, random_state=random_state).fit_transform(features)
+        perplexity = float(min(30.0, max(2.0, (len(features) - 1) / 3)))
+        coords = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=random_state).fit_transform(reduced)
+        return Projection(coords.astype(np.float32), "tsne")
+    raise ExplainError("method must be 'pca' or 'tsne'.")
+
+
+def project_2d(features: np.ndarray, method: str = "pca", random_state: int = 0) -> np.ndarray:
+    """(N, D) features -> (N, 2) float32 coordinates by PCA or t-SNE (see `project`)."""
+    return project(features, method, random_state).coords
+
+
+# --- pictures (uint8 arrays, ready for st.image or PIL) -----------------------------------
+
+def _scale_each(maps: np.ndarray) -> np.ndarray:
+    """(C, H, W) -> each map scaled to [0, 1] on its own (flat maps become 0)."""
+    lo = maps.min(axis=(1, 2), keepdims=True)
+    hi = maps.max(axis=(1, 2), keepdims=True)
+    span = np.where(hi - lo > 1e-12, hi - lo, 1.0)
+    return np.where(hi - lo > 1e-12, (maps - lo) / span, 0.0)
+
+
+def tile(maps: np.ndarray, columns: int | None = None, scale: int = 4, gap: int = 1) -> np.ndarray:
+    """(C, H, W) maps -> one grey uint8 grid image, each map scaled to its own range and
+    enlarged `scale` times (nearest neighbour), with a `gap`-pixel white border between."""
+    maps = np.asarray(maps, dtype=np.float32)
+    if maps.ndim != 3 or maps.shape[0] == 0:
+        return np.zeros((1, 1), np.uint8)
+    c, h, w = maps.shape
+    columns = columns or int(np.ceil(np.sqrt(c)))
+    rows = int(np.ceil(c / columns))
+    cells = np.repeat(np.repeat(_scale_each(maps), scale, axis=1), scale, axis=2)
+    ch, cw = h * scale, w * scale
+    grid = np.ones((rows * (ch + gap) + gap, columns * (cw + gap) + gap), np.float32)
+    for i in range(c):
+        r, k = divmod(i, columns)
+        grid[gap + r * (ch + gap): gap + r * (ch + gap) + ch, gap + k * (cw + gap): gap + k * (cw + gap) + cw] = cells[i]
+    return (grid * 255).round().astype(np.uint8)
+
+
+def enlarge(image: np.ndarray, scale: int = 8) -> np.ndarray:
+    """Nearest-neighbour enlargement of an (H, W[, 3]) image (28x28 pixels stay crisp)."""
+    return np.repeat(np.repeat(np.asarray(image), scale, axis=0), scale, axis=1)
+
+
+# A perceptual colour map (anchors of matplotlib's 'inferno'), interpolated in NumPy.
+_INFERNO = np.array([[0, 0, 4], [40, 11, 84], [101, 21, 110], [159, 42, 99], [212, 72, 66],
+                     [245, 125, 21], [250, 193, 39], [252, 255, 164]], np.float32)
+
+
+def colorize(values: np.ndarray) -> np.ndarray:
+    """Values in [0, 1] -> uint8 RGB with the inferno colour map (dark = 0, yellow = 1)."""
+    v = np.clip(np.asarray(values, np.float32), 0, 1) * (len(_INFERNO) - 1)
+    lo = np.floor(v).astype(int)
+    hi = np.minimum(lo + 1, len(_INFERNO) - 1)
+    frac = (v - lo)[..., None]
+    return (_INFERNO[lo] * (1 - frac) + _INFERNO[hi] * frac).round().astype(np.uint8)
+
+
+def overlay(image: np.ndarray, heat: np.ndarray, alpha: float = 0.55, scale: int = 8) -> np.ndarray:
+    """A (28, 28) image in [0, 1] (or uint8) with a (28, 28) heat map in [0, 1] laid over it,
+    as an enlarged uint8 RGB picture."""
+    img = _as_batch(image, single=True)[0, :, :, 0]
+    grey = np.repeat(img[..., None] * 255.0, 3, axis=-1)
+    mixed = (1 - alpha) * grey + alpha * colorize(heat).astype(np.float32)
+    return enlarge(mixed.round().astype(np.uint8), scale)

@@ -1,0 +1,88 @@
+"""Training end to end on real data (small subsets), the stop flag, resume, validation."""
+import numpy as np
+import pytest
+
+from fashion.train import PRESETS, TrainConfig, TrainingFailed, split_indices, train
+
+
+def test_small_subset_beats_70_percent_and_reports_progress_in_order():
+    events = []
+    config = TrainConfig(architecture="seed_cnn", epochs=2, batch_size=64, train_subset=4000,
+                         validation_split=0.1, seed=3)
+    result = train(config, on_batch=lambda p: events.append(("batch", p.epoch, p.batch)),
+                   on_epoch=lambda e, m: events.append(("epoch", e, m)))
+    assert result.test_metrics["accuracy"] > 0.70
+    assert result.epochs_completed == 2 and not result.stopped_early
+    assert set(result.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert all(len(v) == 2 for v in result.history.values())
+    batches = [e for e in events if e[0] == "batch"]
+    assert len(batches) == 2 * 57  # 3600 images / 64
+    assert batches == sorted(batches, key=lambda e: (e[1], e[2]))
+    epoch_ends = [i for i, e in enumerate(events) if e[0] == "epoch"]
+    assert epoch_ends == [57, 115]  # each epoch reported right after its last batch
+    assert result.model.output_shape == (None, 10)
+
+
+def test_should_stop_stops_within_a_batch_and_keeps_the_complete_epoch():
+    seen = []
+    config = TrainConfig(architecture="seed_cnn", epochs=5, batch_size=50, train_subset=2000, validation_split=0.1)
+    stop_at = 36 + 5  # 36 batches per epoch: stop 5 batches into the second epoch
+    result = train(config, on_batch=lambda p: seen.append(p), should_stop=lambda: len(seen) >= stop_at)
+    assert len(seen) == stop_at  # no batch ran after the flag was seen
+    assert result.stopped_early and result.epochs_completed == 1
+    assert len(result.history["loss"]) == 1
+
+
+def test_stop_before_any_epoch_is_a_clear_failure():
+    config = TrainConfig(architecture="seed_cnn", epochs=2, train_subset=1000)
+    with pytest.raises(TrainingFailed, match="before the first epoch"):
+        train(config, should_stop=lambda: True)
+
+
+def test_interrupted_run_resumes_from_the_last_epoch(tmp_path):
+    config = TrainConfig(architecture="seed_cnn", epochs=3, batch_size=100, train_subset=1000, validation_split=0.1)
+    count = {"n": 0}
+
+    def crash(p):
+        count["n"] += 1
+        if p.epoch == 1 and p.batch == 3:
+            raise KeyboardInterrupt  # as if the machine went away in epoch 2
+
+    with pytest.raises(KeyboardInterrupt):
+        train(config, on_batch=crash, backup_dir=tmp_path / "ckpt")
+    epochs_seen = []
+    result = train(config, on_epoch=lambda e, m: epochs_seen.append(e), backup_dir=tmp_path / "ckpt")
+    assert epochs_seen == [1, 2]  # epoch 0 was not trained again
+    assert len(result.history["loss"]) == 3 and result.epochs_completed == 3
+
+
+def test_split_is_reproducible_and_disjoint():
+    c = TrainConfig(train_subset=1000, validation_split=0.2, seed=5)
+    a_tr, a_val = split_indices(60000, c)
+    b_tr, b_val = split_indices(60000, c)
+    assert np.array_equal(a_tr, b_tr) and np.array_equal(a_val, b_val)
+    assert len(a_tr) == 800 and len(a_val) == 200 and not set(a_tr) & set(a_val)
+
+
+def test_same_seed_same_first_epoch():
+    config = TrainConfig(architecture="seed_cnn", epochs=1, batch_size=100, train_subset=1000, seed=11)
+    a, b = train(config), train(config)
+    assert a.history["loss"][0] == pytest.approx(b.history["loss"][0], rel=1e-3)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"epochs": 0}, "epochs"), ({"batch_size": 0}, "batch size"), ({"learning_rate": 0}, "learning rate"),
+    ({"validation_split": 0.7}, "validation split"), ({"train_subset": 50}, "subset"),
+    ({"architecture": "vgg99"}, "unknown architecture"), ({"augmentations": ("warp",)}, "unknown augmentation"),
+    ({"train_subset": 200, "batch_size": 512}, "larger than the training set"),
+    ({"architecture": "custom", "arch_params": {"conv_blocks": 7}}, "conv_blocks"),
+])
+def test_invalid_configs_are_refused_with_a_message(change, message):
+    with pytest.raises(ValueError, match=message):
+        TrainConfig(**change).validate()
+
+
+def test_presets_are_valid_and_roundtrip():
+    for name, preset in PRESETS.items():
+        preset.validate()
+        assert TrainConfig.from_dict(preset.to_dict()) == preset, name
