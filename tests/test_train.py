@@ -86,3 +86,20 @@ def test_presets_are_valid_and_roundtrip():
     for name, preset in PRESETS.items():
         preset.validate()
         assert TrainConfig.from_dict(preset.to_dict()) == preset, name
+
+
+def test_batch_norm_recalibration_restores_inference_statistics():
+    from fashion import data
+    from fashion.models import custom_cnn
+    from fashion.train import recalibrate_batch_norm
+    model = custom_cnn(conv_blocks=2, dropout=0.0, batch_norm=True)  # no dropout: training mode is deterministic
+    for layer in model.layers:  # moving statistics far from the truth, as after a fast high-LR run
+        if hasattr(layer, "moving_mean"):
+            layer.moving_mean.assign(layer.moving_mean + 5.0)
+    x = data.to_model_input(data.load().x_train[:256])
+    training_mode = np.asarray(model(x, training=True))
+    assert not np.allclose(np.asarray(model(x, training=False)), training_mode, atol=1e-3)
+    assert recalibrate_batch_norm(model, data.load().x_train[:256], count=256)
+    np.testing.assert_allclose(np.asarray(model(x, training=False)), training_mode, atol=2e-3)
+    from fashion.models import seed_cnn
+    assert not recalibrate_batch_norm(seed_cnn(), data.load().x_train[:10])
