@@ -216,12 +216,9 @@ def gradcam_layer(model) -> str:
     chosen = layers_[index]
     for layer in layers_[index + 1:]:
         shape = _output_shape(layer)
-        if type(layer).__name__ in _VALUE_LAYERS and shape is not None and len(shape) == 4 and shape[1:3] == grid:
-            chosen = layer
-        elif type(layer).__name__ in _CONV_LAYERS:
+        if type(layer).__name__ not in _VALUE_LAYERS or shape is None or len(shape) != 4 or shape[1:3] != grid:
             break
-        else:
-            break
+        chosen = layer
     return chosen.name
 
 
@@ -338,29 +335,62 @@ def grad_cam(model, image: np.ndarray, class_index: int | None = None, layer_nam
 
 # --- the embedding map ----------------------------------------------------------------
 
-def penultimate_features(model, images, batch_size: int = 500, max_dims: int | None = None) -> np.ndarray:
-    """Activations feeding the classifier (the last Dense layer's input) for a batch of
-    images, (N, D) float32, computed in batches. A wrapper's inner network sees the images
-    as given. With `max_dims`, wider features (e.g. a large Flatten) are reduced batch by
-    batch with a fixed sparse random projection, which keeps distances roughly intact and
-    memory bounded."""
+def _features_pass(model, images, batch_size: int, max_dims: int | None, with_probabilities: bool):
     net = unwrap(model)
     classifier = _classifier(net)
     source = classifier if classifier is not None else _output_layer(net)
     dims = int(np.prod(source.input.shape[1:]))
-    sub = _submodel(net, ("penultimate",), lambda n: source.input)
+    # The inner network's probabilities stand for the model's own only when they are the
+    # same thing: no wrapper, or the flip wrapper (whose average is recomputed below).
+    own = net is model or is_flip_tta(model)
+    if with_probabilities and own:
+        sub = _submodel(net, ("penultimate+probabilities",), lambda n: [source.input, n.outputs[0]])
+    else:
+        sub = _submodel(net, ("penultimate",), lambda n: source.input)
     x = _as_batch(images, single=False)
     batch_size = max(1, min(batch_size, 20_000_000 // max(dims, 1)))   # about 80 MB per batch
     reducer = None
     if max_dims and dims > max_dims:
         from sklearn.random_projection import SparseRandomProjection
         reducer = SparseRandomProjection(n_components=max_dims, random_state=0).fit(np.zeros((1, dims), np.float32))
-    out = []
+    feats_out, probs_out = [], []
     for i in range(0, len(x), batch_size):
-        feats = np.asarray(sub(x[i:i + batch_size], training=False), dtype=np.float32).reshape(-1, dims)
-        out.append(reducer.transform(feats).astype(np.float32) if reducer is not None else feats)
+        batch = x[i:i + batch_size]
+        out = sub(batch, training=False)
+        if with_probabilities:
+            if own:
+                feats, probs = np.asarray(out[0], np.float32), np.asarray(out[1], np.float32)
+                if net is not model:          # flip wrapper: average with the mirror image, as it does
+                    mirrored = np.asarray(net(np.ascontiguousarray(batch[:, :, ::-1]), training=False), np.float32)
+                    probs = 0.5 * (probs + mirrored)
+            else:
+                feats = np.asarray(out, np.float32)
+                probs = np.asarray(model(batch, training=False), np.float32)
+            probs_out.append(probs)
+        else:
+            feats = np.asarray(out, np.float32)
+        feats = feats.reshape(len(batch), dims)
+        feats_out.append(reducer.transform(feats).astype(np.float32) if reducer is not None else feats)
     width = max_dims if reducer is not None else dims
-    return np.concatenate(out) if out else np.zeros((0, width), np.float32)
+    feats = np.concatenate(feats_out) if feats_out else np.zeros((0, width), np.float32)
+    probs = np.concatenate(probs_out) if probs_out else np.zeros((0, NUM_CLASSES), np.float32)
+    return feats, probs
+
+
+def penultimate_features(model, images, batch_size: int = 500, max_dims: int | None = None) -> np.ndarray:
+    """Activations feeding the classifier (the last Dense layer's input) for a batch of
+    images, (N, D) float32, computed in batches. A wrapper's inner network sees the images
+    as given. With `max_dims`, wider features (e.g. a large Flatten) are reduced batch by
+    batch with a fixed sparse random projection, which keeps distances roughly intact and
+    memory bounded."""
+    return _features_pass(model, images, batch_size, max_dims, with_probabilities=False)[0]
+
+
+def features_and_probabilities(model, images, batch_size: int = 500,
+                               max_dims: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`penultimate_features` and the model's own (N, 10) probabilities from one pass of the
+    network (two for a flip-TTA wrapper: the image and its mirror)."""
+    return _features_pass(model, images, batch_size, max_dims, with_probabilities=True)
 
 
 def embedding_sample(labels: np.ndarray, n: int = 2000, seed: int = 0) -> np.ndarray:
@@ -389,8 +419,8 @@ class Projection:
 
 
 def project(features: np.ndarray, method: str = "pca", random_state: int = 0) -> Projection:
-    """Project (N, D) features to 2-D with PCA (instant) or t-SNE (seconds to a minute;
-    features are first reduced to 50 PCA dimensions)."""
+    """Project (N, D) features to 2-D with PCA (instant) or t-SNE (about 20 s for 2,000
+    points on one core; features are first reduced to 50 PCA dimensions)."""
     from sklearn.decomposition import PCA
     features = np.asarray(features, dtype=np.float32)
     if features.ndim != 2 or len(features) < 3:
@@ -404,7 +434,12 @@ def project(features: np.ndarray, method: str = "pca", random_state: int = 0) ->
         if features.shape[1] > 50 and len(features) > 50:
             reduced = PCA(n_components=50, random_state=random_state).fit_transform(features)
         perplexity = float(min(30.0, max(2.0, (len(features) - 1) / 3)))
-        coords = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=random_state).fit_transform(reduced)
+        # One thread: on a shared 2-core machine OpenMP threads mostly wait on each other
+        # (measured: 2,000 points in ~20 s with one thread, ~85 s with two under load).
+        from threadpoolctl import threadpool_limits
+        with threadpool_limits(limits=1):
+            coords = TSNE(n_components=2, perplexity=perplexity, init="pca", max_iter=500,
+                          random_state=random_state).fit_transform(reduced)
         return Projection(coords.astype(np.float32), "tsne")
     raise ExplainError("method must be 'pca' or 'tsne'.")
 
@@ -461,10 +496,12 @@ def colorize(values: np.ndarray) -> np.ndarray:
     return (_INFERNO[lo] * (1 - frac) + _INFERNO[hi] * frac).round().astype(np.uint8)
 
 
-def overlay(image: np.ndarray, heat: np.ndarray, alpha: float = 0.55, scale: int = 8) -> np.ndarray:
+def overlay(image: np.ndarray, heat: np.ndarray, alpha: float = 0.75, scale: int = 8) -> np.ndarray:
     """A (28, 28) image in [0, 1] (or uint8) with a (28, 28) heat map in [0, 1] laid over it,
-    as an enlarged uint8 RGB picture."""
+    as an enlarged uint8 RGB picture: the hotter a place, the more of the colour map shows."""
     img = _as_batch(image, single=True)[0, :, :, 0]
+    heat = np.clip(np.asarray(heat, np.float32), 0, 1)
     grey = np.repeat(img[..., None] * 255.0, 3, axis=-1)
-    mixed = (1 - alpha) * grey + alpha * colorize(heat).astype(np.float32)
+    weight = (alpha * np.sqrt(heat))[..., None]
+    mixed = (1 - weight) * grey + weight * colorize(heat).astype(np.float32)
     return enlarge(mixed.round().astype(np.uint8), scale)

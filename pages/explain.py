@@ -2,8 +2,11 @@
 first-layer filters, feature maps, Grad-CAM, and a clickable embedding map.
 
 All computation is in `fashion.explain`; here it is cached per model (path + mtime).
+The map shows FASHION_EXPLAIN_SAMPLE test images (default 2,000; tests use fewer).
 """
 from __future__ import annotations
+
+import os
 
 import numpy as np
 import pandas as pd
@@ -12,9 +15,9 @@ import streamlit as st
 from plotly.colors import qualitative
 
 from fashion import explain as ex
-from pages.common import active_model_path, dataset, model, model_mtime, names, tr
+from pages.common import active_model_path, dataset, lang, model, model_mtime, names, tr
 
-SAMPLE = 2000
+SAMPLE = int(os.environ.get("FASHION_EXPLAIN_SAMPLE", "2000"))
 MAP_KEY = "explain_map"
 COLORS = qualitative.T10
 
@@ -36,7 +39,7 @@ def _probabilities(path: str, mtime: float, _model, image: np.ndarray) -> np.nda
     return np.asarray(_model(image[None, :, :, None].astype("float32"), training=False))[0]
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=16)
 def _maps(path: str, mtime: float, _model, image: np.ndarray, layers: tuple) -> list:
     return ex.feature_maps(_model, image, list(layers))
 
@@ -47,12 +50,11 @@ def _cam(path: str, mtime: float, _model, image: np.ndarray, class_index: int, l
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _embedding(path: str, mtime: float, _model, _x_test, y_test: np.ndarray) -> dict:
-    from fashion.evaluate import predict_proba
-    idx = ex.embedding_sample(y_test, SAMPLE)
-    features = ex.penultimate_features(_model, _x_test[idx], max_dims=2048)
-    return {"indices": idx, "features": features, "labels": y_test[idx],
-            "probs": predict_proba(_model, _x_test[idx]), "pca": ex.project(features, "pca")}
+def _embedding(path: str, mtime: float, _model, _x_test, y_test: np.ndarray, n: int) -> dict:
+    idx = ex.embedding_sample(y_test, n)
+    features, probs = ex.features_and_probabilities(_model, _x_test[idx], max_dims=2048)
+    return {"indices": idx, "features": features, "labels": y_test[idx], "probs": probs,
+            "pca": ex.project(features, "pca")}
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -67,6 +69,12 @@ def _safely(fn, *args, **kwargs):
     except Exception as e:  # any model the user built or loaded: explain, keep the page alive
         st.error(tr("explain.error", error=str(e) or type(e).__name__))
         return None
+
+
+def _num(n: int) -> str:
+    """1,234 in English, 1.234 in Spanish."""
+    text = f"{int(n):,}"
+    return text.replace(",", ".") if lang() == "es" else text
 
 
 def _pct(p: float) -> str:
@@ -91,6 +99,14 @@ mtime = model_mtime(path)
 class_names = names()
 photos = [p for p in (st.session_state.get("photo_inputs") or [])
           if isinstance(p, dict) and np.shape(p.get("input")) == (28, 28)]
+
+# Streamlit forgets a widget's value while another page is shown; keep the choice in plain
+# session keys ("kept_*") and give it back to the widgets when this page is opened again.
+KEPT = ("explain_source", "explain_class", "explain_index", "explain_photo")
+for key in KEPT:
+    if key not in st.session_state and f"kept_{key}" in st.session_state:
+        if key != "explain_photo" or st.session_state[f"kept_{key}"] < len(photos):
+            st.session_state[key] = st.session_state[f"kept_{key}"]
 
 # A click on the embedding map (previous run) picks that test image, before widgets are drawn.
 selection = (st.session_state.get(MAP_KEY) or {}).get("selection") or {}
@@ -149,6 +165,10 @@ with pick:
         true = None
         caption = tr("explain.photo_caption", name=photos[k].get("name", ""))
         chosen_test = None
+
+for key in KEPT:
+    if key in st.session_state:
+        st.session_state[f"kept_{key}"] = st.session_state[key]
 
 probs = _safely(_probabilities, path, mtime, net, image)
 if probs is None:
@@ -221,7 +241,7 @@ table = pd.DataFrame([{tr("explain.col_layer"): r["name"], tr("explain.col_type"
                        tr("explain.col_shape"): _shape(r["output_shape"]), tr("explain.col_params"): r["params"],
                        tr("explain.col_settings"): _settings(r["config"])} for r in structure["table"]])
 st.dataframe(table, hide_index=True, height=min(36 * (len(table) + 1) + 4, 520))
-st.caption(tr("explain.total_params", count=f"{structure['params']:,}"))
+st.caption(tr("explain.total_params", count=_num(structure["params"])))
 
 # --- 3. filters and 4. feature maps -------------------------------------------------------
 
@@ -232,8 +252,7 @@ else:
     filters = structure["filters"]
     st.caption(tr("explain.filters_help", name=structure["convs"][0]))
     if filters.size:
-        cols = min(16, len(filters))
-        st.image(ex.tile(filters, columns=cols, scale=max(1, 40 // filters.shape[1]), gap=2))
+        st.image(ex.tile(filters, columns=min(8, len(filters)), scale=max(1, 60 // filters.shape[1]), gap=3))
 
     st.header(tr("explain.maps_header"))
     st.caption(tr("explain.maps_help"))
@@ -283,29 +302,28 @@ if structure["cam_layer"]:
 
 # --- 6. the embedding map ---------------------------------------------------------------
 
-st.header(tr("explain.map_header"))
-with st.spinner(tr("explain.map_computing")):
-    emb = _safely(_embedding, path, mtime, net, data.x_test, np.asarray(data.y_test))
+count = _num(SAMPLE)
+st.header(tr("explain.map_header", count=count))
+with st.spinner(tr("explain.map_computing", count=count)):
+    emb = _safely(_embedding, path, mtime, net, data.x_test, np.asarray(data.y_test), SAMPLE)
 if emb is None:
     st.stop()
-st.caption(tr("explain.map_help", dims=f"{emb['features'].shape[1]:,}"))
+st.caption(tr("explain.map_help", dims=_num(emb["features"].shape[1])))
 method = st.radio(tr("explain.map_method"), ["pca", "tsne"], key="explain_projection", horizontal=True,
                   format_func=lambda m: tr(f"explain.{m}"))
-tsne_done = st.session_state.setdefault("explain_tsne_done", set())
 coords = emb["pca"].coords
 if method == "tsne":
-    if (path, mtime) in tsne_done:
-        coords = _tsne(path, mtime, emb["features"])
-    else:
+    done = st.session_state.setdefault("explain_tsne_done", [])
+    if [path, mtime] not in done:
         st.info(tr("explain.tsne_info"))
-        if st.button(tr("explain.tsne_button"), key="explain_tsne_go"):
-            with st.spinner(tr("explain.tsne_running")):
-                coords = _safely(_tsne, path, mtime, emb["features"])
-            if coords is None:
-                st.stop()
-            tsne_done.add((path, mtime))
-        else:
-            method = "pca"
+        st.button(tr("explain.tsne_button"), key="explain_tsne_go",
+                  on_click=lambda: st.session_state["explain_tsne_done"].append([path, mtime]))
+        method = "pca"
+    else:
+        with st.spinner(tr("explain.tsne_running", count=count)):
+            coords = _safely(_tsne, path, mtime, emb["features"])
+        if coords is None:
+            st.stop()
 
 indices, labels, sample_probs = emb["indices"], emb["labels"], emb["probs"]
 preds = sample_probs.argmax(axis=1)
@@ -331,17 +349,17 @@ if star is not None:
                              customdata=[int(chosen_test) if chosen_test is not None else -1], hoverinfo="skip",
                              marker=dict(symbol="star", size=22, color="#ffd400", line=dict(color="black", width=2))))
 axis = "explain.map_axis_pca" if method == "pca" else "explain.map_axis_tsne"
-fig.update_layout(height=640, margin=dict(l=10, r=10, t=10, b=10),
-                  legend=dict(itemsizing="constant", orientation="h", yanchor="bottom", y=1.01, x=0),
+fig.update_layout(height=680, margin=dict(l=10, r=10, t=10, b=10),
+                  legend=dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.1, x=0),
                   xaxis_title=tr(axis, n=1), yaxis_title=tr(axis, n=2), clickmode="event+select")
 
-map_col, detail_col = st.columns([5, 2], gap="medium")
+map_col, detail_col = st.columns([3, 1], gap="medium")
 with map_col:
-    st.plotly_chart(fig, key=MAP_KEY, on_select="rerun", selection_mode="points")
+    st.plotly_chart(fig, key=MAP_KEY, on_select="rerun", selection_mode="points", config={"displaylogo": False})
 with detail_col:
     st.subheader(tr("explain.map_selected"))
     if star is None:
-        st.caption(tr("explain.map_not_on_map"))
+        st.caption(tr("explain.map_not_on_map", count=count))
     elif placed:
-        st.caption(tr("explain.map_placed"))
+        st.caption(tr("explain.map_placed", count=count))
     _image_card(image, true, probs, caption, "map", stacked=True)

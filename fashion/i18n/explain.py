@@ -3,9 +3,9 @@
 STRINGS = {
     "explain.intro": (
         "Follow one image through the network: its layers, what each convolution sees, where the evidence "
-        "for a class lies (Grad-CAM), and where the image sits among 2,000 others in the network's own space.",
+        "for a class lies (Grad-CAM), and where the image sits among other test images in the network's own space.",
         "Sigue una imagen a través de la red: sus capas, lo que ve cada convolución, dónde está la evidencia "
-        "de una clase (Grad-CAM) y dónde queda la imagen entre otras 2.000 en el espacio propio de la red."),
+        "de una clase (Grad-CAM) y dónde queda la imagen entre otras imágenes de prueba en el espacio propio de la red."),
     "explain.error": ("This part could not be shown: {error}", "Esta parte no se pudo mostrar: {error}"),
 
     # --- picking an image
@@ -102,8 +102,8 @@ STRINGS = {
                           "El mapa está vacío: nada en esta imagen habla a favor de {name} en esta capa."),
 
     # --- embedding map
-    "explain.map_header": ("6. The embedding map: 2,000 test images as the network sees them",
-                           "6. El mapa de representaciones: 2.000 imágenes de prueba como las ve la red"),
+    "explain.map_header": ("6. The embedding map: {count} test images as the network sees them",
+                           "6. El mapa de representaciones: {count} imágenes de prueba como las ve la red"),
     "explain.map_help": (
         "Each point is a test image, placed by the activations of the layer before the classifier ({dims} "
         "numbers squeezed into 2). Images the network finds alike lie close together: see how Shirt, "
@@ -119,19 +119,19 @@ STRINGS = {
     "explain.tsne_info": ("t-SNE has not been computed for this model yet; it takes up to a minute.",
                           "t-SNE aún no se ha calculado para este modelo; tarda hasta un minuto."),
     "explain.tsne_button": ("Compute t-SNE", "Calcular t-SNE"),
-    "explain.tsne_running": ("Computing t-SNE for 2,000 images…", "Calculando t-SNE para 2.000 imágenes…"),
-    "explain.map_computing": ("Passing 2,000 test images through the network…",
-                              "Pasando 2.000 imágenes de prueba por la red…"),
+    "explain.tsne_running": ("Computing t-SNE for {count} images…", "Calculando t-SNE para {count} imágenes…"),
+    "explain.map_computing": ("Passing {count} test images through the network…",
+                              "Pasando {count} imágenes de prueba por la red…"),
     "explain.map_chosen": ("chosen image", "imagen elegida"),
     "explain.map_hover": ("Test image #{index}<br>true: {true}<br>predicted: {pred}",
                           "Imagen de prueba n.º {index}<br>real: {true}<br>predicha: {pred}"),
     "explain.map_axis_pca": ("principal component {n}", "componente principal {n}"),
     "explain.map_axis_tsne": ("t-SNE dimension {n}", "dimensión t-SNE {n}"),
-    "explain.map_not_on_map": ("The chosen image is not among the 2,000 on this map, and t-SNE cannot place new "
+    "explain.map_not_on_map": ("The chosen image is not among the {count} on this map, and t-SNE cannot place new "
                                "images: switch to PCA, or click a point to pick one.",
-                               "La imagen elegida no está entre las 2.000 del mapa y t-SNE no puede situar imágenes "
+                               "La imagen elegida no está entre las {count} del mapa y t-SNE no puede situar imágenes "
                                "nuevas: cambia a PCA o haz clic en un punto para elegir una."),
-    "explain.map_placed": ("The chosen image is not one of the 2,000; the star places it with the same projection.",
-                           "La imagen elegida no es una de las 2.000; la estrella la sitúa con la misma proyección."),
+    "explain.map_placed": ("The chosen image is not one of the {count}; the star places it with the same projection.",
+                           "La imagen elegida no es una de las {count}; la estrella la sitúa con la misma proyección."),
     "explain.map_selected": ("Chosen image", "Imagen elegida"),
 }
