@@ -7,14 +7,29 @@ page paints fast. Run with `streamlit run streamlit_app.py`.
 import streamlit as st
 
 from fashion import registry
-from fashion.i18n import LANGUAGES
+from fashion.i18n import LANGUAGES, t
 from fashion.report import fmt_pct
-from pages.common import LANG_KEY, MODEL_KEY, active_model_path, lang, tr
+from pages.common import LANG_KEY, MODEL_KEY, active_model_path, session_language
 
 st.set_page_config(page_title="Fashion-MNIST CNN Studio", page_icon=":material/checkroom:", layout="wide")
+current = session_language()        # the browser's locale decides until the sidebar choice
+
+
+def tr(key: str, **fmt) -> str:
+    return t(key, current, **fmt)
+
+
+# --- navigation first: it also tells Streamlit that pages/ is not an old-style pages folder ---
+page = st.navigation([
+    st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", default=True),
+    st.Page("pages/dataset.py", title=tr("nav.dataset"), icon=":material/grid_view:"),
+    st.Page("pages/evaluate.py", title=tr("nav.evaluate"), icon=":material/analytics:"),
+    st.Page("pages/train.py", title=tr("nav.train"), icon=":material/model_training:"),
+    st.Page("pages/photo.py", title=tr("nav.photo"), icon=":material/photo_camera:"),
+    st.Page("pages/explain.py", title=tr("nav.explain"), icon=":material/visibility:"),
+])
 
 # --- sidebar: language (default from the browser's locale, Spanish for es-*) -------------
-current = lang()
 st.session_state["lang_choice"] = current
 st.sidebar.selectbox(tr("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang_choice",
                      on_change=lambda: st.session_state.update({LANG_KEY: st.session_state["lang_choice"]}))
@@ -32,6 +47,8 @@ if labels:
     st.sidebar.selectbox(tr("sidebar.model"), list(labels), format_func=labels.get, key="model_choice",
                          help=tr("sidebar.model_help"),
                          on_change=lambda: st.session_state.update({MODEL_KEY: st.session_state["model_choice"]}))
+    if all(m.shipped for m in listing.models):
+        st.sidebar.caption(tr("sidebar.no_user_models"))
 else:
     st.sidebar.warning(tr("model.missing"))
 if listing.problems:
@@ -40,13 +57,4 @@ if listing.problems:
         for p in listing.problems:
             st.text(p)
 
-# --- navigation ---------------------------------------------------------------------------
-pages = [
-    st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", default=True),
-    st.Page("pages/dataset.py", title=tr("nav.dataset"), icon=":material/grid_view:"),
-    st.Page("pages/evaluate.py", title=tr("nav.evaluate"), icon=":material/analytics:"),
-    st.Page("pages/train.py", title=tr("nav.train"), icon=":material/model_training:"),
-    st.Page("pages/photo.py", title=tr("nav.photo"), icon=":material/photo_camera:"),
-    st.Page("pages/explain.py", title=tr("nav.explain"), icon=":material/visibility:"),
-]
-st.navigation(pages).run()
+page.run()

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from .data import class_names
-from .i18n import t
+from .i18n import TABLE, t
 
 # The seeds' headline test accuracies: the bar to beat (seed 000: 90.5 %, seed 001: 90.73 %).
 SEED_BAR_LOW, SEED_BAR_HIGH = 0.905, 0.917
@@ -145,7 +145,8 @@ def suggestions(card: dict, evaluation, lang: str = "en") -> list[str]:
                      more=max(d.epochs + 5, int(d.epochs * 1.5))))
     if (d.final_train_accuracy is not None and d.final_train_accuracy < 0.92
             and (d.gap is None or d.gap < 0.01)):
-        out.append(t("report.s_underfit", lang, train=fmt_pct(d.final_train_accuracy, lang)))
+        text = t("report.s_underfit", lang, train=fmt_pct(d.final_train_accuracy, lang))
+        out.append(text + (" " + t("report.augmented_note", lang) if cfg.get("augment") else ""))
     if d.weakest:
         w = d.weakest[0]
         taken_for, mistaken = confusions_of(evaluation, w["class"], 1)
@@ -285,6 +286,7 @@ h1{margin-bottom:.2em} h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margi
 table{border-collapse:collapse;margin:.6em 0} th,td{border:1px solid #ddd;padding:.25em .6em;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums} tr.weak td{background:#fff3f0}
 .charts{display:flex;flex-wrap:wrap;gap:1em} .meta{color:#666} code{background:#f4f4f4;padding:.1em .3em}
+pre{white-space:pre-wrap;word-break:break-all}
 .gallery{display:flex;flex-wrap:wrap;gap:.8em} figure{margin:0;text-align:center;font-size:.8em;width:96px}
 """
 
@@ -325,7 +327,8 @@ def build_report(card: dict, evaluation, images: np.ndarray, lang: str = "en", n
 
     card: the model card (config, history, params, ...); evaluation: fashion.evaluate.Evaluation
     of this model on the test set; images: the uint8 test images (for the mistakes gallery);
-    layers: rows of fashion.models.summary_rows(model), if the caller has the model."""
+    layers: rows of fashion.models.summary_rows(model), if the caller has the model;
+    description: one line on the architecture (by default the table's for card["architecture"])."""
     names = class_names(lang)
     d = diagnose(card, evaluation)
     cfg = card.get("config") or {}
@@ -362,6 +365,8 @@ def build_report(card: dict, evaluation, images: np.ndarray, lang: str = "en", n
     # 2. Design decisions
     out.append(f"<h2>2. {_e(tr('report.design'))}</h2>")
     arch = card.get("architecture") or cfg.get("architecture") or tr("common.unknown")
+    if not description and f"report.arch.{arch}" in TABLE:
+        description = tr(f"report.arch.{arch}")
     out.append(f"<p><b>{_e(tr('common.architecture'))}:</b> <code>{_e(arch)}</code>"
                + (f" — {_e(description)}" if description else "") + "</p>")
     if "params" in card:

@@ -18,10 +18,39 @@ from fashion.i18n import t, language_from_locale
 
 LANG_KEY = "lang"
 MODEL_KEY = "model_path"
+FRAME = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+
+
+def _leave_pages_folder_mode() -> None:
+    """Run the page through the frame when Streamlit ran it alone.
+
+    While no run has called st.navigation yet (the first run of a fresh server, and
+    every AppTest run), Streamlit treats a folder named `pages/` next to the entry point
+    as an old-style multipage app: opened on a page's URL (say /evaluate) it runs that
+    page script alone, without this app's frame (no language or model choice, every
+    file of pages/ listed as a page). When that happens, run the frame here instead, in
+    the same run (so a button click is not lost), and stop: the frame's st.navigation
+    switches the old mode off and runs the same page (page identity is its URL path)."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the old mode
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        import runpy
+        PagesManager.uses_pages_directory = False
+        runpy.run_path(str(FRAME), run_name="__main__")
+        st.stop()
 
 
 def lang() -> str:
     """'es' or 'en': the sidebar choice, first taken from the browser's locale."""
+    _leave_pages_folder_mode()
+    return session_language()
+
+
+def session_language() -> str:
+    """lang() for the frame itself: the frame runs before its st.navigation has switched
+    the pages-folder mode off, so it must not start the frame again (see above)."""
     if LANG_KEY not in st.session_state:
         try:
             st.session_state[LANG_KEY] = language_from_locale(st.context.locale)
@@ -121,8 +150,8 @@ def test_probabilities() -> np.ndarray | None:
         return None
     try:
         return _test_probabilities(path, model_mtime(path))
-    except Exception as e:  # a model with the wrong input or output shape
-        st.error(tr("model.predict_failed", name=Path(path).name, error=str(e).splitlines()[0] if str(e) else type(e).__name__))
+    except Exception as e:  # a model with the wrong input shape
+        _cannot_classify(path, e)
         return None
 
 
@@ -138,7 +167,16 @@ def evaluation():
     if test_probabilities() is None:
         return None
     path = active_model_path()
-    return _evaluation(path, model_mtime(path), lang())
+    try:
+        return _evaluation(path, model_mtime(path), lang())
+    except Exception as e:  # probabilities of the wrong shape: not a 10-class Fashion-MNIST model
+        _cannot_classify(path, e)
+        return None
+
+
+def _cannot_classify(path: str, error: Exception) -> None:
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    st.error(tr("model.predict_failed", name=Path(path).name, error=first_line))
 
 
 # --- showing Fashion-MNIST images ---------------------------------------------------------

@@ -13,12 +13,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from fashion import report
-from fashion.i18n import TABLE
 from fashion.report import fmt_int, fmt_num, fmt_pct, fmt_points
 from pages.common import (active_card, active_model_path, dataset, evaluation, gallery, lang, model, model_mtime,
                           names, to_display, tr)
 
 BLUE, RED, GREY, ORANGE = "#1f77b4", "#d62728", "#9e9e9e", "#ff7f0e"
+CELL_IMAGES = 20          # images shown for a confusion-matrix cell, most confident first
 
 st.title(tr("nav.evaluate"))
 st.write(tr("eval.intro"))
@@ -53,9 +53,7 @@ cols[4].metric(tr("metric.fit_time"), tr("report.seconds", s=fmt_num(float(fit),
 def report_html(model_path: str, mtimes: tuple, language: str, _card: dict, _ev, _model, _images) -> str:
     """The report for one model and language (rebuilt when the model or its card changes)."""
     from fashion.models import summary_rows
-    key = f"report.arch.{_card.get('architecture')}"
-    return report.build_report(_card, _ev, _images, language, Path(model_path).stem,
-                               layers=summary_rows(_model), description=TABLE[key][language == "es"] if key in TABLE else "")
+    return report.build_report(_card, _ev, _images, language, Path(model_path).stem, layers=summary_rows(_model))
 
 
 try:
@@ -119,7 +117,7 @@ fig = go.Figure()
 fig.add_heatmap(z=np.sqrt(share), x=N, y=N, text=text, texttemplate="%{text}", colorscale="Blues", zmin=0, zmax=1,
                 showscale=False, hoverinfo="skip", textfont=dict(size=12))
 fig.add_scatter(x=[N[c] for c in cols_], y=[N[r] for r in rows], mode="markers", showlegend=False,
-                customdata=np.stack([rows, cols_, ev.confusion.ravel()], axis=1),
+                customdata=np.stack([rows, cols_, ev.confusion.ravel()], axis=1).tolist(),
                 hovertext=[tr("eval.hover_cell", true=N[r], pred=N[c], count=int(ev.confusion[r, c]),
                               share=fmt_pct(share[r, c], L, 1)) for r, c in zip(rows, cols_)],
                 hovertemplate="%{hovertext}<extra></extra>",
@@ -152,12 +150,12 @@ with st.container(key="cell_gallery"):
     if len(idx) == 0:
         st.info(tr("eval.cell_empty", true=N[true_cls], pred=N[pred_cls]))
     else:
-        shown = idx[:24]
+        shown = idx[:CELL_IMAGES]
         st.caption(tr("eval.cell_showing", shown=len(shown)))
         P = ev.probabilities
         captions = [fmt_pct(P[k, pred_cls], L, 0) if true_cls == pred_cls
                     else f"{fmt_pct(P[k, pred_cls], L, 0)} ({fmt_pct(P[k, true_cls], L, 0)})" for k in shown]
-        gallery(data.x_test[shown], captions, columns=12, scale=2)
+        gallery(data.x_test[shown], captions, columns=10, scale=2)
 
 # --- per-class precision, recall, F1 ------------------------------------------------------------
 st.subheader(tr("eval.per_class"))
@@ -167,7 +165,7 @@ table = pd.DataFrame([{tr("common.class"): N[r["class"]],
                        **{metric_names[m]: round(100 * r[m], 1) for m in ("precision", "recall")},
                        metric_names["f1"]: round(r["f1"], 3), tr("common.support"): r["support"]}
                       for r in ev.per_class])
-c1, c2 = st.columns([2, 3])
+c1, c2 = st.columns([1, 1])
 c1.dataframe(table, hide_index=True, key="per_class_table", column_config={
     metric_names["precision"]: st.column_config.NumberColumn(format="%.1f %%"),
     metric_names["recall"]: st.column_config.NumberColumn(format="%.1f %%")})
@@ -217,7 +215,7 @@ colours[pred] = RED
 colours[true] = BLUE                       # a correct prediction is simply blue
 c1, c2 = st.columns([1, 3], vertical_alignment="center")
 c1.image(to_display(data.x_test[k], 8), caption=f"#{k}")
-fig = go.Figure(go.Bar(x=N, y=probs, marker_color=colours, text=[fmt_pct(v, L, 0) for v in probs], textposition="outside"))
+fig = go.Figure(go.Bar(x=N, y=probs.tolist(), marker_color=colours, text=[fmt_pct(v, L, 0) for v in probs], textposition="outside"))
 fig.update_layout(height=320, margin=dict(t=10, b=10), yaxis=dict(range=[0, 1.15], title=tr("common.probability")))
 c2.plotly_chart(fig, key="viewer_chart")
 if pred == true:

@@ -14,6 +14,7 @@ from PIL import Image
 from fashion import data, registry, report
 from fashion.data import class_names
 from fashion.evaluate import evaluate_probabilities
+from fashion.i18n import t
 from fashion.models import summary_rows
 from fashion.report import fmt_int, fmt_num, fmt_pct
 from reference import reference
@@ -58,6 +59,8 @@ def test_report_holds_the_real_figures_in_english(card, ev, ref):
         assert fmt_int(card["params"], "en") in html
     for row in summary_rows(ref["model"]):
         assert f"<td>{report._e(row['name'])}</td>" in html
+    # the architecture, named and described in the report's language
+    assert f"<code>{report._e(card['architecture'])}</code> — {report._e(t('report.arch.' + card['architecture'], 'en'))}" in html
     # hyperparameters and the reproducing command
     assert f"<td>Batch size</td><td class=\"n\">{card['config']['batch_size']}</td>" in html or \
         f"<td>Batch size</td><td>{card['config']['batch_size']}</td>" in html
@@ -169,3 +172,10 @@ def test_report_module_imports_neither_streamlit_nor_tensorflow():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=report.__file__.rsplit("/fashion/", 1)[0]).stdout.strip()
     assert out == "[]"
+
+
+def test_a_card_without_history_or_config_still_gives_a_report(ev):
+    html = report.build_report({"test_metrics": {}}, ev, data.load().x_test, "es", "sin_historial")
+    assert "La ficha del modelo no tiene historial de entrenamiento." in html
+    assert fmt_pct(ev.accuracy, "es") in html and "<svg" in html       # the confusion matrix still
+    assert report.suggestions({}, ev, "es")                             # and suggestions from the test numbers

@@ -69,6 +69,8 @@ STRINGS = {
                           "Cómo arreglarlo: instala el paquete de Debian dataset-fashion-mnist, o apunta FASHION_MNIST_DIR a una "
                           "carpeta con los cuatro archivos .gz de Fashion-MNIST, o conéctate a internet una vez para que Keras "
                           "los descargue. Las demás páginas siguen funcionando."),
+    "sidebar.no_user_models": ("No models of your own yet: train one on the Train page and it appears here.",
+                               "Aún no tienes modelos propios: entrena uno en la página Entrenar y aparecerá aquí."),
     "sidebar.problems_help": ("These files are not listed above; delete or replace them.",
                               "Estos archivos no aparecen arriba; bórralos o sustitúyelos."),
     "home.bar": ("The course's best result is 91.7 % test accuracy (seed 001 reported 90.73 %).",

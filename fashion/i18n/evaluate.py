@@ -202,6 +202,10 @@ STRINGS = {
                           "underfits. Give it more capacity (more filters or blocks, the ResNet) or more epochs.",
                           "La precisión de entrenamiento es solo {train} y la de validación la iguala: la red se "
                           "queda corta. Dale más capacidad (más filtros o bloques, la ResNet) o más épocas."),
+    "report.augmented_note": ("(Training accuracy here is measured on augmented images, which are harder than the "
+                              "originals, so part of this gap is the augmentation.)",
+                              "(Aquí la precisión de entrenamiento se mide sobre imágenes aumentadas, más difíciles que "
+                              "las originales, así que parte de esta diferencia se debe al aumento de datos.)"),
     "report.s_weakest": ("{name} is the weakest class (recall {recall}, precision {precision}); {share} of its "
                          "images ({count}) are predicted {other}, and {back} {other} images are predicted {name}. "
                          "Spend capacity on fine detail: keep more resolution before pooling, add filters in the "

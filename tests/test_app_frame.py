@@ -1,0 +1,160 @@
+"""The frame: navigation, the sidebar's language and active model, the home page, and the
+bad states the frame itself must survive (no models, a corrupt model file)."""
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import expect
+from streamlit.testing.v1 import AppTest
+
+from conftest import REPO, all_text, assert_no_exception, run_page, wait_for_app
+from fashion import registry
+from fashion.report import fmt_int, fmt_pct
+
+HOME = "pages/home.py"
+
+
+def shipped_card() -> dict:
+    return registry.read_card(registry.DEFAULT_MODEL.with_suffix(".json"))
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_home_page_in_both_languages(lang):
+    at = run_page(HOME, lang)
+    assert not at.exception
+    text = all_text(at)
+    expected = {"en": ["Where to start", "Teacher demo", "Classify a photo", "Train your own", "Active model"],
+                "es": ["Por dónde empezar", "Demostración en clase", "Clasificar una foto", "Entrena tu propia red",
+                       "Modelo activo"]}[lang]
+    for phrase in expected:
+        assert phrase in text
+    card = shipped_card()
+    metrics = {m.label: m.value for m in at.metric}
+    acc_label = "Test accuracy" if lang == "en" else "Precisión en prueba"
+    assert metrics[acc_label] == fmt_pct(card["test_metrics"]["accuracy"], lang)
+    if "params" in card:
+        assert fmt_int(card["params"], lang) in metrics.values()
+    # page links to the other pages, labelled in the language
+    links = [el.proto.label for el in at.get("page_link")]
+    assert ("Evaluate" if lang == "en" else "Evaluar") in links and len(links) == 4
+    # sidebar: language and the active model with its test accuracy
+    assert at.sidebar.selectbox(key="lang_choice").label == ("Language" if lang == "en" else "Idioma")
+    models = at.sidebar.selectbox(key="model_choice")
+    assert models.value == str(registry.DEFAULT_MODEL)
+    shipped = "shipped" if lang == "en" else "incluido"
+    assert f"fashion_mnist_cnn · {fmt_pct(card['test_metrics']['accuracy'], lang)} · {shipped}" in models.options
+    no_user_models = {"en": "No models of your own yet", "es": "Aún no tienes modelos propios"}[lang]
+    assert no_user_models in " ".join(c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.parametrize("locale,heading", [("es-ES", "Por dónde empezar"), ("es-MX", "Por dónde empezar"),
+                                            ("en-GB", "Where to start"), ("de-DE", "Where to start")])
+def test_language_defaults_to_the_browser_locale(locale, heading):
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
+    at.context["locale"] = locale
+    at.run()
+    assert not at.exception
+    assert heading in [s.value for s in at.subheader]
+
+
+def test_language_choice_holds_across_pages():
+    at = run_page(HOME, "en")
+    at.sidebar.selectbox(key="lang_choice").set_value("es")
+    at.run()
+    assert at.session_state["lang"] == "es"
+    assert "Por dónde empezar" in all_text(at)
+    at.switch_page("pages/dataset.py")
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Datos"
+    assert at.sidebar.selectbox(key="lang_choice").value == "es"
+
+
+def _user_copy_of_shipped_model(studio_home, name="my_model", accuracy=0.5):
+    folder = studio_home / "models"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(registry.DEFAULT_MODEL, folder / f"{name}.keras")
+    card = {**shipped_card(), "test_metrics": {"accuracy": accuracy, "loss": 1.0}, "date": "2099-01-01T00:00:00+00:00"}
+    (folder / f"{name}.json").write_text(json.dumps(card))
+    return folder / f"{name}.keras"
+
+
+def test_model_choice_lists_user_models_and_holds_across_pages(studio_home):
+    path = _user_copy_of_shipped_model(studio_home)
+    at = run_page(HOME, "en")
+    box = at.sidebar.selectbox(key="model_choice")
+    assert box.options[1] == f"my_model · {fmt_pct(0.5, 'en')}"       # shipped first, then the user's
+    box.set_value(str(path))
+    at.run()
+    assert at.session_state["model_path"] == str(path)
+    assert "No models of your own yet" not in " ".join(c.value for c in at.sidebar.caption)
+    assert "my_model" in " ".join(c.value for c in at.main.caption)
+    assert {m.label: m.value for m in at.metric}["Test accuracy"] == fmt_pct(0.5, "en")
+    at.switch_page("pages/dataset.py")
+    at.run()
+    at.switch_page(HOME)
+    at.run()
+    assert at.sidebar.selectbox(key="model_choice").value == str(path)
+    assert at.session_state["model_path"] == str(path)
+
+
+@pytest.mark.parametrize("lang,heading", [("en", "Some model files were skipped:"),
+                                          ("es", "Se omitieron algunos archivos de modelo:")])
+def test_a_corrupt_model_file_is_reported_and_skipped(lang, heading, studio_home):
+    folder = studio_home / "models"
+    folder.mkdir(parents=True)
+    (folder / "junk.keras").write_bytes(b"this is not a zip file")
+    (folder / "junk.json").write_text('{"test_metrics": {"accuracy": 0.9}}')
+    at = run_page(HOME, lang)
+    assert not at.exception
+    assert [e.label for e in at.sidebar.expander] == [heading]
+    assert "junk.keras: skipped" in " ".join(t.value for t in at.sidebar.text)
+    assert not any("junk" in o for o in at.sidebar.selectbox(key="model_choice").options)
+    assert at.metric        # the shipped model still shows its numbers
+
+
+@pytest.mark.parametrize("lang,expected", [("en", "No model is available"), ("es", "No hay ningún modelo disponible")])
+def test_no_model_at_all_is_explained(lang, expected, monkeypatch, tmp_path):
+    monkeypatch.setattr(registry, "SHIPPED_DIR", tmp_path / "none")
+    monkeypatch.setattr(registry, "DEFAULT_MODEL", tmp_path / "none" / "fashion_mnist_cnn.keras")
+    at = run_page(HOME, lang)
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 2 and all(expected in w for w in warnings)   # sidebar and home page
+    assert not at.metric
+
+
+def test_home_and_frame_do_not_import_tensorflow():
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(REPO / 'streamlit_app.py')!r}, default_timeout=60)\n"
+        "at.session_state['lang'] = 'en'\n"
+        "at.run()\n"
+        "assert not at.exception, at.exception\n"
+        "assert at.title[0].value == 'Fashion-MNIST CNN Studio'\n"
+        "print(sorted(m for m in ('tensorflow', 'keras') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_spanish_browser_gets_spanish_on_a_deep_link(app_server, browser):
+    """A real Chromium with a Spanish locale, opening a page's URL directly: the frame runs
+    (sidebar with language and model), in Spanish."""
+    context = browser.new_context(locale="es-ES", viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    try:
+        pg.goto(app_server.url + "/dataset")
+        wait_for_app(pg)
+        expect(pg.get_by_role("heading", name="Las primeras 25 imágenes de entrenamiento")).to_be_visible(timeout=60_000)
+        expect(pg.get_by_role("combobox", name="Idioma")).to_have_value("Español")
+        nav = pg.locator('[data-testid="stSidebarNav"]')
+        expect(nav).to_contain_text("Evaluar")
+        expect(nav).not_to_contain_text("common")      # pages/common.py is a module, not a page
+        assert_no_exception(pg)
+    finally:
+        context.close()
