@@ -35,7 +35,7 @@ def compiled_forward(model):
     return fn
 
 
-def predict_proba(model, images: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+def predict_proba(model, images: np.ndarray, batch_size: int = 250) -> np.ndarray:
     """Class probabilities (N, 10) for uint8 (N, 28, 28) or float (N, 28, 28[, 1]) images,
     in batches through the compiled model (no per-image loop, no `predict` overhead)."""
     images = np.asarray(images)
