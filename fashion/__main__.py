@@ -164,19 +164,25 @@ def cmd_evaluate(a) -> int:
 
 
 def cmd_predict(a) -> int:
+    """Classify photo files: one line (or one JSON object) per file, in order. Exit 0 when
+    every file was classified, 2 when any could not be used; never a traceback."""
     from .predict import classify_files
     model = _load(a.model)
     if model is None:
         return 2
-    rows = classify_files(model, a.files)
+    try:
+        rows = classify_files(model, a.files)
+    except Exception as e:  # a model that cannot take 28x28 inputs, for instance
+        print(f"error: could not classify with this model: {e or type(e).__name__}", file=sys.stderr)
+        rows = [{"file": f, "error": "could not classify with this model"} for f in a.files]
     for row in rows:
         if a.json:
-            print(json.dumps(row))
+            print(json.dumps(row, ensure_ascii=False))
         elif "error" in row:
             print(f"{row['file']}: error: {row['error']}")
         else:
-            print(f"{row['file']}: {row['name']} ({100 * row['confidence']:.1f} %)"
-                  + ("" if row.get("sure", True) else f"  not sure: {row.get('reason', '')}"))
+            verdict = "" if row["sure"] else f"  (not sure: {row['reason']})"
+            print(f"{row['file']}: {row['name']}  confidence {100 * row['confidence']:.0f} %{verdict}")
     return 0 if all("error" not in r for r in rows) else 2
 
 

@@ -9,7 +9,8 @@ needs one more step: finding the garment. The pipeline, top to bottom:
                   decompression bombs; EXIF orientation applied; first frame of an
                   animation; alpha kept as a ready-made garment mask; palette, CMYK,
                   greyscale and 16-bit images converted
-    2. downscale  longest edge to WORK_SIZE pixels (segmentation needs no more)
+    2. downscale  longest edge to DISPLAY_SIZE for display, WORK_SIZE to draw the model
+                  input from and SEG_SIZE to search the garment in (28 pixels need no more)
     3. segment    garment vs background: a colour model of the photo's border against
                   its centre seeds OpenCV's GrabCut; thin parts (hanger hooks) are
                   opened away, the largest part kept, holes filled
@@ -63,7 +64,8 @@ ACCEPTED_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "bmp", "gif", "heic", "heif
 # --- sizes --------------------------------------------------------------------------------
 
 DISPLAY_SIZE = 384      # longest edge of the photos kept for display
-WORK_SIZE = 200         # longest edge of the image the garment is searched in
+WORK_SIZE = 200         # longest edge of the image the model input is drawn from (7 pixels per input pixel)
+SEG_SIZE = 128          # longest edge of the image the garment is searched in (GrabCut's cost grows with it)
 SIDE = 28               # Fashion-MNIST
 
 
@@ -157,7 +159,7 @@ def _to_rgb_and_alpha(img: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
 
 
 def decode(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """bytes -> (as stored RGB, upright RGB, upright alpha or None), longest edge <= 2 * DISPLAY_SIZE.
+    """bytes -> (as stored RGB, upright RGB, upright alpha or None), longest edge <= DISPLAY_SIZE.
 
     Raises PhotoError with a message that says what is wrong."""
     with warnings.catch_warnings():
@@ -184,7 +186,7 @@ def decode(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
             if getattr(img, "n_frames", 1) > 1:
                 img.seek(0)                               # animated: the first frame
             if fmt in ("JPEG", "MPO"):
-                img.draft(img.mode if img.mode in ("RGB", "L") else None, (2 * DISPLAY_SIZE, 2 * DISPLAY_SIZE))
+                img.draft(img.mode if img.mode in ("RGB", "L") else None, (DISPLAY_SIZE, DISPLAY_SIZE))
             img.load()
             exif_orientation = img.getexif().get(0x0112, 1)
         except PhotoError:
@@ -193,9 +195,11 @@ def decode(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
             raise PhotoError("photo.error.bomb", size=f"{w}x{h}") from None
         except Exception:
             raise PhotoError("photo.error.damaged") from None
-    if max(img.size) > 2 * DISPLAY_SIZE:
+    if max(img.size) > DISPLAY_SIZE:
+        if img.mode in ("P", "1"):
+            img = img.convert("RGBA" if "transparency" in img.info else "RGB")
         img = img.copy()
-        img.thumbnail((2 * DISPLAY_SIZE, 2 * DISPLAY_SIZE), Image.Resampling.BOX if img.mode not in ("P", "1") else Image.Resampling.NEAREST)
+        img.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
     stored, stored_alpha = _to_rgb_and_alpha(img)
     upright = Image.fromarray(stored)
     alpha_img = Image.fromarray(stored_alpha) if stored_alpha is not None else None
@@ -300,8 +304,8 @@ def clean_mask(fg: np.ndarray, cfg: SegmentConfig = SEG) -> tuple[np.ndarray, li
 
 def grabcut(work: np.ndarray, init: np.ndarray, iterations: int) -> np.ndarray | None:
     """GrabCut from an initial label mask (cv2.GC_*); (H, W) bool, or None if it cannot run."""
-    fg_seeds = np.isin(init, (cv2.GC_FGD, cv2.GC_PR_FGD)).sum()
-    bg_seeds = np.isin(init, (cv2.GC_BGD, cv2.GC_PR_BGD)).sum()
+    fg_seeds = int(np.count_nonzero(init & 1))            # GC_FGD = 1, GC_PR_FGD = 3
+    bg_seeds = init.size - fg_seeds
     if fg_seeds < 20 or bg_seeds < 20:
         return None
     mask = init.copy()
@@ -311,11 +315,12 @@ def grabcut(work: np.ndarray, init: np.ndarray, iterations: int) -> np.ndarray |
         cv2.grabCut(cv2.cvtColor(work, cv2.COLOR_RGB2BGR), mask, None, bgd, fgd, iterations, cv2.GC_INIT_WITH_MASK)
     except cv2.error:
         return None
-    return np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD))
+    return (mask & 1).astype(bool)
 
 
-def segment(work: np.ndarray, cfg: SegmentConfig = SEG) -> tuple[np.ndarray, list[np.ndarray], bool]:
-    """Garment mask of a photo (H, W, 3 uint8) -> (mask uint8 0/1, parts, found)."""
+def segment(work: np.ndarray, cfg: SegmentConfig = SEG) -> tuple[np.ndarray, list[np.ndarray], bool, np.ndarray]:
+    """Garment mask of a photo (H, W, 3 uint8) -> (mask uint8 0/1, parts, found, background),
+    where background (H, W bool) marks the colours of the photo's border."""
     h, w = work.shape[:2]
     prob = colour_foreground_probability(work, cfg)
     b = max(2, int(round(0.02 * min(h, w))))
@@ -331,9 +336,9 @@ def segment(work: np.ndarray, cfg: SegmentConfig = SEG) -> tuple[np.ndarray, lis
         init[edge] = cv2.GC_BGD
         fg = grabcut(work, init, cfg.iterations)
     if fg is None or not _plausible(fg):
-        return np.zeros((h, w), np.uint8), [], False
+        return np.zeros((h, w), np.uint8), [], False, prob < 0.5
     mask, parts = clean_mask(fg, cfg)
-    return mask, parts, _plausible(mask)
+    return mask, parts, _plausible(mask), prob < 0.5
 
 
 def _plausible(mask: np.ndarray) -> bool:
@@ -359,8 +364,12 @@ def _elongation(part: np.ndarray) -> tuple[float, float]:
     return float(np.sqrt(l1 / max(l2, 1e-9))), float(angle)
 
 
-def find_pair(parts: list[np.ndarray]) -> np.ndarray | None:
-    """Two similar elongated parts side by side (a pair of shoes) -> the larger one, else None."""
+def find_pair(parts: list[np.ndarray], background: np.ndarray | None = None) -> np.ndarray | None:
+    """Two similar, elongated, parallel parts (a pair of shoes) -> the larger one, else None.
+
+    `background` (H, W bool), where known, is where the photo looks like its background:
+    the gap between two shoes is floor, while the gap between two stripes of one sweater
+    (which GrabCut may also split apart) is sweater."""
     if len(parts) < 2:
         return None
     a, b = parts[0], parts[1]
@@ -369,8 +378,25 @@ def find_pair(parts: list[np.ndarray]) -> np.ndarray | None:
         return None
     (ea, ang_a), (eb, ang_b) = _elongation(a), _elongation(b)
     diff = abs((ang_a - ang_b + 90) % 180 - 90)
-    if min(ea, eb) < 1.6 or diff > 35:
+    if not (1.6 <= min(ea, eb) and max(ea, eb) <= 4.5) or diff > 35:
         return None
+    # Shoes photographed from above point away from the camera (long axes upright), side
+    # by side; shoes from the side lie toe to heel along their long axes. Horizontal bands
+    # stacked one above the other are more likely stripes of one garment.
+    ya, xa = np.argwhere(a).mean(axis=0)
+    yb, xb = np.argwhere(b).mean(axis=0)
+    along = abs(np.cos(np.radians(ang_a)) * (xb - xa) + np.sin(np.radians(ang_a)) * (yb - ya))
+    upright = abs(np.sin(np.radians(ang_a))) >= np.sin(np.radians(45))
+    if not upright and along < 0.5 * np.hypot(xb - xa, yb - ya):
+        return None
+    if background is not None:
+        union = (a | b).astype(np.uint8)
+        hull = np.zeros_like(union)
+        pts = cv2.findNonZero(union)
+        cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
+        gap = (hull > 0) & (union == 0)
+        if gap.sum() < 0.05 * union.sum() or background[gap].mean() < 0.6:
+            return None
     return a
 
 
@@ -378,11 +404,25 @@ def find_pair(parts: list[np.ndarray]) -> np.ndarray | None:
 
 @dataclass
 class FrameConfig:
-    floor: float = 0.30           # darkest garment pixel after stretching (Fashion-MNIST garments are rarely black)
+    """How the cropped garment becomes a Fashion-MNIST-like 28x28 image.
+
+    Intensity: Fashion-MNIST negated product photos on white, so a dark garment is bright
+    and a white one dim; its garment pixels sit mostly between 60 and 230 (median ~170)
+    and the brightest pixel is 255. We negate the photo's lightness inside the mask and
+    stretch its 2nd..99th percentiles to [floor, 1], which lands on the same distribution.
+
+    Shape: the longest edge becomes 28 pixels, centred, as in Fashion-MNIST. Garments
+    photographed lying flat are wider than the same garments in Fashion-MNIST's product
+    shots (worn by a model or a mannequin, arms down): height/width of tops has median
+    1.3 there and about 1.0 in flat-lay phone photos, trousers 2.5 against ~1.6. So the
+    width is scaled by `width_scale` before framing (not for a shoe turned on its side).
+    """
+    floor: float = 0.0            # darkest garment pixel after stretching (Fashion-MNIST garments are rarely black)
     low_pct: float = 2.0          # percentile of garment intensity mapped to `floor`
     high_pct: float = 99.0        # percentile mapped to 1.0
     relative: bool = False        # intensity = distance from the background's lightness, not plain negation
-    sharpen: float = 0.5          # unsharp-mask amount after resizing (Fashion-MNIST's makers sharpened)
+    sharpen: float = 0.0          # unsharp-mask amount after resizing
+    width_scale: float = 0.8      # horizontal squeeze before framing (see above)
 
 
 FRAME = FrameConfig()
@@ -406,13 +446,15 @@ def garment_intensity(work: np.ndarray, mask: np.ndarray, cfg: FrameConfig = FRA
     return np.where(inside, out, 0).astype(np.float32)
 
 
-def frame_affine(mask: np.ndarray, angle: float = 0.0) -> np.ndarray:
+def frame_affine(mask: np.ndarray, angle: float = 0.0, width_scale: float = 1.0) -> np.ndarray:
     """2x3 affine taking work-image coords to 28x28 canvas coords: rotate the garment by
-    `angle` degrees about its centre, scale its longest edge to 28 and centre it."""
+    `angle` degrees about its centre, narrow it by `width_scale`, scale its longest edge
+    to 28 and centre it."""
     ys, xs = np.nonzero(mask)
     pts = np.stack([xs, ys], axis=1).astype(np.float64)
     cx, cy = (xs.min() + xs.max() + 1) / 2, (ys.min() + ys.max() + 1) / 2
     rot = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
+    rot[0] *= width_scale
     r = pts @ rot[:, :2].T + rot[:, 2]
     lo, hi = r.min(axis=0), r.max(axis=0) + 1             # pixel extents after rotation
     s = SIDE / max(float((hi - lo).max()), 1.0)
@@ -459,38 +501,42 @@ def preprocess(source, seg: SegmentConfig = SEG, frame: FrameConfig = FRAME) -> 
     """Any image (path, bytes, file-like) -> PhotoResult. Raises PhotoError for unusable files."""
     stored, upright, alpha = decode(read_bytes(source))
 
-    # 2. downscale: a display copy and a small working copy
+    # 2. downscale: a display copy, a working copy and a small copy to search the garment in
     photo = _resize_longest(upright, DISPLAY_SIZE)
     work = _resize_longest(photo, WORK_SIZE)
+    small = _resize_longest(work, SEG_SIZE)
     wh, ww = work.shape[:2]
-    if float(work.astype(np.float32).std()) < 2.0 and (alpha is None or alpha.min() > 250):
+    sh, sw = small.shape[:2]
+    if float(small.astype(np.float32).std()) < 2.0 and (alpha is None or alpha.min() > 250):
         raise PhotoError("photo.error.blank")
 
     # 3. segment: alpha is a ready-made mask; otherwise look for the garment
     if alpha is not None:
-        a = cv2.resize(alpha, (ww, wh), interpolation=cv2.INTER_AREA)
-        fg = a >= 128
-        mask, parts = clean_mask(fg, seg)
+        a = cv2.resize(alpha, (sw, sh), interpolation=cv2.INTER_AREA)
+        mask, parts = clean_mask(a >= 128, seg)
         found = bool(mask.any()) and 0.003 <= mask.mean() <= 0.995
+        background = a < 128
     else:
-        mask, parts, found = segment(work, seg)
+        mask, parts, found, background = segment(small, seg)
     note = "" if found else "photo.reason.no_garment"
     if not found or not mask.any():
-        mask = np.ones((wh, ww), np.uint8)               # no garment: frame the whole photo
+        mask = np.ones((sh, sw), np.uint8)               # no garment: frame the whole photo
         parts = [mask]
 
     # 4. pairs: one shoe, on its side
     angle, pair = 0.0, False
-    single = find_pair(parts) if found else None
+    single = find_pair(parts, background) if found else None
     if single is not None:
         mask, pair = single, True
-        _, long_axis = _elongation(single)
-        angle = long_axis                                 # rotate the long axis to horizontal
+        angle = _elongation(single)[1]                    # rotate the long axis to horizontal
+    mask = (cv2.resize(mask.astype(np.float32), (ww, wh), interpolation=cv2.INTER_LINEAR) > 0.5).astype(np.uint8)
+    if not mask.any():
+        mask[:] = 1
 
     # 5. crop to the garment, 6. frame it like Fashion-MNIST
     box = _bbox(mask)
     intensity = garment_intensity(work, mask, frame)
-    to_canvas_work = frame_affine(mask, angle)
+    to_canvas_work = frame_affine(mask, angle, 1.0 if pair else frame.width_scale)
     model_input = render(intensity, to_canvas_work, frame)
 
     # map photo (display) coords -> canvas coords, for heat maps over the photo
@@ -513,3 +559,25 @@ def preprocess(source, seg: SegmentConfig = SEG, frame: FrameConfig = FRAME) -> 
     return PhotoResult(model_input=model_input, steps=steps, found=found, note=note, photo=photo,
                        to_canvas=to_canvas, mask_fraction=float(mask.mean()), pair=pair, aspect=aspect,
                        mask=mask)
+
+
+# --- display helpers -------------------------------------------------------------------------
+
+def enlarge(image28: np.ndarray, scale: int = 8) -> np.ndarray:
+    """A 28x28 image (float in [0, 1] or uint8) as a larger uint8 image, pixels kept square."""
+    a = np.asarray(image28)
+    if a.dtype != np.uint8:
+        a = (np.clip(a, 0, 1) * 255).round().astype(np.uint8)
+    return cv2.resize(a, (a.shape[1] * scale, a.shape[0] * scale), interpolation=cv2.INTER_NEAREST)
+
+
+def overlay_heat(image: np.ndarray, heat: np.ndarray, alpha: float = 0.5) -> np.ndarray:
+    """A heat map in [0, 1] (any size; resized to the image) laid over an image (grey or
+    RGB, uint8) in the 'jet' colours: red where the heat is strongest. uint8 RGB."""
+    img = np.asarray(image)
+    if img.ndim == 2:
+        img = np.repeat(img[..., None], 3, axis=2)
+    h, w = img.shape[:2]
+    heat = cv2.resize(np.clip(np.asarray(heat, np.float32), 0, 1), (w, h), interpolation=cv2.INTER_LINEAR)
+    colour = cv2.cvtColor(cv2.applyColorMap((heat * 255).astype(np.uint8), cv2.COLORMAP_JET), cv2.COLOR_BGR2RGB)
+    return (img.astype(np.float32) * (1 - alpha) + colour.astype(np.float32) * alpha).round().astype(np.uint8)

@@ -4,64 +4,164 @@ the Photo page and `python -m fashion predict`.
     predictions = classify_photos(model, ["a.jpg", "b.png"])   # Prediction objects
     rows = classify_files(model, ["a.jpg", "b.png"])           # JSON-ready dicts
 
-Each photo goes through fashion.photo.preprocess (photo -> 28x28); all inputs are
-classified in one batch, each seen twice (as is and mirrored, since a garment's left and
-right are interchangeable) and the two probability vectors averaged.
+Each photo goes through fashion.photo.preprocess (photo -> 28x28). All inputs are
+classified in one batch, each seen twice (as is and mirrored: a garment's left and right
+are interchangeable) and the two answers averaged.
 
-Not sure. A CNN trained on Fashion-MNIST always answers one of its 10 classes, even for a
-hat. The answer is presented as sure only when
-  * a garment was found in the photo, and
-  * `confidence` >= SURE_THRESHOLD, where `confidence` is the averaged probability of the
-    top class (times SHAPE_PENALTY when the garment's height/width is far outside what
-    that class has in Fashion-MNIST, e.g. a "Trouser" as wide as it is tall: shorts).
-`confidence` is exactly the number the rule compares, and the one the CLI prints.
-The threshold was calibrated on phone photos of hats, shorts and skirts (no Fashion-MNIST
-class) against photos of the ten classes.
+## Not sure
+A CNN trained on Fashion-MNIST answers one of its 10 classes even for a hat, and its top
+probability alone hardly differs between a shirt and a hat. What does differ is how much
+evidence the network finds at all: the *energy* logsumexp(logits) (Liu et al., 2020,
+"Energy-based out-of-distribution detection") is high when the input shows the features
+the network learned, and low for things it never saw. We express a photo's energy as a
+z-score against the same network's energies on real Fashion-MNIST test images (so the
+rule carries over to any model in the registry), turn it into a "familiarity" in [0, 1]
+with a logistic curve, and define
+
+    confidence = top-class probability x familiarity      (x 0.5 if no garment was found)
+
+The answer is presented as sure when a garment was found and confidence >= SURE_THRESHOLD;
+otherwise the reason is given (no garment found / unfamiliar to the network / torn between
+two classes). `confidence` is exactly the number the rule compares and the one the CLI
+prints. The curve and threshold were calibrated on phone photos of hats, shorts and
+skirts (no Fashion-MNIST class) against phone photos of the ten classes.
 """
 from __future__ import annotations
 
-import math
 import os
-from dataclasses import dataclass, field
+import threading
+import weakref
+from dataclasses import dataclass
 
 import numpy as np
 
-from .data import class_names
+from .data import NUM_CLASSES, class_names
 from .i18n import t
 from .photo import PhotoError, PhotoResult, preprocess
 
-SURE_THRESHOLD = 0.60
-SHAPE_PENALTY = 0.5
+SURE_THRESHOLD = 0.45
+FAMILIARITY_Z0 = -2.0        # energy z-score at which familiarity is 0.5
+FAMILIARITY_SLOPE = 3.0      # steepness of the logistic curve
 NOT_FOUND_PENALTY = 0.5
-
-# Height/width of the garment in Fashion-MNIST training images, per class: the 1st and 99th
-# percentile of the bounding box of pixels > 20 (computed with fashion.data.load();
-# see shape_range_from_data below). A photo framed outside [lo / SHAPE_SLACK, hi * SHAPE_SLACK]
-# is unusual for the class.
-SHAPE_RANGE = {
-    0: (0.89, 2.15), 1: (1.33, 3.11), 2: (0.96, 1.65), 3: (1.17, 3.5), 4: (1.04, 2.0),
-    5: (0.21, 1.17), 6: (0.82, 2.0), 7: (0.32, 0.75), 8: (0.46, 2.0), 9: (0.5, 1.23),
-}
-SHAPE_SLACK = 1.15
+REFERENCE_IMAGES = 2000      # Fashion-MNIST test images that set the network's usual energy
 
 
-def shape_range_from_data(images: np.ndarray, labels: np.ndarray, threshold: int = 20) -> dict:
-    """Recompute SHAPE_RANGE from Fashion-MNIST images (uint8, (N, 28, 28))."""
-    m = images > threshold
-    h = m.any(axis=2).sum(axis=1)
-    w = m.any(axis=1).sum(axis=1)
-    ratio = h / np.maximum(w, 1)
-    return {k: tuple(round(float(v), 2) for v in np.percentile(ratio[labels == k], [1, 99])) for k in range(10)}
+# --- the network's scores ---------------------------------------------------------------------
 
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _logsumexp(z: np.ndarray) -> np.ndarray:
+    m = z.max(axis=1)
+    return m + np.log(np.exp(z - m[:, None]).sum(axis=1))
+
+
+def _core(model):
+    """The network inside a wrapper (e.g. the flip-TTA wrapper of fashion.models), recursively."""
+    import keras
+    nested = [layer for layer in model.layers if isinstance(layer, keras.Model)]
+    if len(nested) == 1 and not any(type(layer).__name__.startswith("Conv") for layer in model.layers):
+        return _core(nested[0])
+    return model
+
+
+class Scorer:
+    """Probabilities (averaged over the image and its mirror) and energy for a batch of
+    (N, 28, 28) inputs, plus the network's usual energy on Fashion-MNIST."""
+
+    def __init__(self, model):
+        self.model = model
+        self.logit_model, self.kernel, self.bias = self._logit_head(model)
+        self.reference = None            # (median, std) of energy on Fashion-MNIST test images
+        self._call = self._compiled(self.logit_model) if self.logit_model is not None else None
+        if self.logit_model is not None:
+            try:
+                from .data import load
+                x = load().x_test[:REFERENCE_IMAGES].astype(np.float32) / 255.0
+                energy = _logsumexp(self._logits(x))
+                self.reference = (float(np.median(energy)), float(max(np.std(energy), 1e-6)))
+            except Exception:            # no dataset here: fall back to probabilities alone
+                self.reference = None
+
+    @staticmethod
+    def _logit_head(model):
+        """(features model, kernel, bias) when the network ends in Dense(softmax), else Nones."""
+        try:
+            import keras
+            net = _core(model)
+            last = net.layers[-1]
+            if type(last).__name__ == "Dense" and getattr(last.activation, "__name__", "") == "softmax":
+                kernel, bias = (w.astype(np.float64) for w in last.get_weights())
+                return keras.Model(net.inputs[0], last.input), kernel, bias
+        except Exception:
+            pass
+        return None, None, None
+
+    @staticmethod
+    def _compiled(net):
+        """The features model as one TensorFlow graph (a photo at a time, eager Keras spends
+        more time dispatching layers than computing them); plain calls elsewhere."""
+        try:
+            import tensorflow as tf
+            fn = tf.function(lambda x: net(x, training=False), reduce_retracing=True,
+                             input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.float32)])
+            fn(np.zeros((2, 28, 28, 1), np.float32))
+            return fn
+        except Exception:
+            return lambda x: net(x, training=False)
+
+    def _logits(self, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+        out = []
+        for start in range(0, len(x), batch_size):
+            f = np.asarray(self._call(np.ascontiguousarray(x[start:start + batch_size, ..., None], np.float32)),
+                           np.float64)
+            out.append(f @ self.kernel + self.bias)
+        return np.concatenate(out) if out else np.zeros((0, NUM_CLASSES))
+
+    def __call__(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(probabilities (N, 10), energy z-score (N,) or None)."""
+        x = np.asarray(x, np.float32)
+        both = np.concatenate([x, x[:, :, ::-1]])
+        n = len(x)
+        if self.logit_model is None:
+            from .evaluate import predict_proba
+            p = predict_proba(self.model, both)
+            return (p[:n] + p[n:]) / 2, None
+        logits = self._logits(both)
+        probs = (_softmax(logits[:n]) + _softmax(logits[n:])) / 2
+        if self.reference is None:
+            return probs, None
+        energy = (_logsumexp(logits[:n]) + _logsumexp(logits[n:])) / 2
+        median, std = self.reference
+        return probs, (energy - median) / std
+
+
+_SCORERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def scorer(model) -> Scorer:
+    """The Scorer of a model, built once per model object."""
+    with _LOCK:
+        s = _SCORERS.get(model)
+        if s is None:
+            s = _SCORERS[model] = Scorer(model)
+        return s
+
+
+# --- one photo's answer -------------------------------------------------------------------------
 
 @dataclass
 class Prediction:
     """One photo's answer (or why it has none)."""
     file: str
     result: PhotoResult | None = None
-    probabilities: np.ndarray | None = None      # (10,) averaged over the views
+    probabilities: np.ndarray | None = None      # (10,) averaged over the image and its mirror
     label: int | None = None
-    confidence: float = 0.0
+    confidence: float = 0.0                      # the number the not-sure rule compares
+    familiarity: float | None = None             # how familiar the input is to the network, 0..1
     sure: bool = False
     reason: tuple = ("", {})                     # (i18n key, params) of why not sure; ("", {}) when sure
     error: tuple | None = None                   # (i18n key, params) when the file could not be used
@@ -71,8 +171,9 @@ class Prediction:
         if not key:
             return ""
         params = dict(params)
-        if "label" in params:
-            params["name"] = class_names(lang)[params.pop("label")]
+        for k in ("label", "other"):
+            if k in params:
+                params[k] = class_names(lang)[params[k]]
         return t(key, lang, **params)
 
     def error_text(self, lang: str = "en") -> str:
@@ -91,30 +192,34 @@ class Prediction:
                 "probabilities": [round(float(v), 6) for v in self.probabilities]}
 
 
-def views(x: np.ndarray) -> np.ndarray:
-    """(N, 28, 28) -> (2N, 28, 28): each input as is, then mirrored."""
-    return np.concatenate([x, x[:, :, ::-1]])
+def familiarity_of(z: float | None) -> float | None:
+    """Energy z-score -> familiarity in [0, 1] (None when the network's energy is unknown)."""
+    if z is None:
+        return None
+    return float(1.0 / (1.0 + np.exp(-FAMILIARITY_SLOPE * (z - FAMILIARITY_Z0))))
 
 
-def judge(probabilities: np.ndarray, result: PhotoResult) -> tuple[int, float, bool, tuple]:
-    """(label, confidence, sure, reason) for one photo: the not-sure rule."""
-    label = int(np.argmax(probabilities))
-    confidence = float(probabilities[label])
-    reason = ("", {})
-    lo, hi = SHAPE_RANGE[label]
-    shape_ok = lo / SHAPE_SLACK <= result.aspect <= hi * SHAPE_SLACK
+def judge(probabilities: np.ndarray, result: PhotoResult, z: float | None = None) -> tuple:
+    """The not-sure rule for one photo -> (label, confidence, familiarity, sure, reason)."""
+    order = np.argsort(-probabilities, kind="stable")
+    label, other = int(order[0]), int(order[1])
+    top = float(probabilities[label])
+    familiar = familiarity_of(z)
+    confidence = top * (familiar if familiar is not None else 1.0)
     if not result.found:
         confidence *= NOT_FOUND_PENALTY
-        reason = (result.note or "photo.reason.no_garment", {})
-    elif not shape_ok:
-        confidence *= SHAPE_PENALTY
-        reason = ("photo.reason.shape", {"aspect": result.aspect, "label": label})
-    sure = result.found and confidence >= SURE_THRESHOLD
-    if not sure and not reason[0]:
-        reason = ("photo.reason.low_confidence", {"confidence": confidence})
+    sure = bool(result.found and confidence >= SURE_THRESHOLD)
     if sure:
         reason = ("", {})
-    return label, confidence, sure, reason
+    elif not result.found:
+        reason = (result.note or "photo.reason.no_garment", {})
+    elif familiar is not None and familiar < 0.5:
+        reason = ("photo.reason.unfamiliar", {"label": label})
+    elif float(probabilities[other]) >= 0.5 * top:
+        reason = ("photo.reason.torn", {"label": label, "other": other})
+    else:
+        reason = ("photo.reason.low_confidence", {"confidence": confidence})
+    return label, confidence, familiar, sure, reason
 
 
 def _display_name(f) -> str:
@@ -126,32 +231,44 @@ def _display_name(f) -> str:
     return os.fspath(f)
 
 
+def prepare(source, name: str | None = None) -> Prediction:
+    """Preprocess one photo (path, bytes or upload) into an unclassified Prediction; a file
+    that cannot be used gets its error instead (never an exception)."""
+    name = name if name is not None else _display_name(source)
+    try:
+        return Prediction(file=name, result=preprocess(source))
+    except PhotoError as e:
+        return Prediction(file=name, error=(e.key, e.params))
+    except Exception:  # never a traceback for one bad file
+        return Prediction(file=name, error=("photo.error.unreadable", {}))
+
+
+def classify(model, predictions: list[Prediction]) -> list[Prediction]:
+    """Classify every prepared photo in one batch and judge each (fills them in place)."""
+    todo = [p for p in predictions if p.result is not None and not p.error]
+    if todo:
+        probs, z = scorer(model)(np.stack([p.result.model_input for p in todo]))
+        for j, pred in enumerate(todo):
+            pred.probabilities = probs[j]
+            (pred.label, pred.confidence, pred.familiarity, pred.sure,
+             pred.reason) = judge(probs[j], pred.result, None if z is None else float(z[j]))
+    return predictions
+
+
 def classify_photos(model, sources, names: list[str] | None = None) -> list[Prediction]:
     """Preprocess each photo (path, bytes or upload), classify them in one batch, judge each."""
-    preds, inputs, slots = [], [], []
-    for i, src in enumerate(sources):
-        name = names[i] if names else _display_name(src)
-        try:
-            result = preprocess(src)
-        except PhotoError as e:
-            preds.append(Prediction(file=name, error=(e.key, e.params)))
-            continue
-        except Exception:  # never a traceback for one bad file
-            preds.append(Prediction(file=name, error=("photo.error.unreadable", {})))
-            continue
-        slots.append(len(preds))
-        preds.append(Prediction(file=name, result=result))
-        inputs.append(result.model_input)
-    if inputs:
-        from .evaluate import predict_proba
-        x = np.stack(inputs)
-        p = predict_proba(model, views(x))
-        p = (p[:len(x)] + p[len(x):]) / 2
-        for slot, probs in zip(slots, p):
-            pred = preds[slot]
-            pred.probabilities = probs
-            pred.label, pred.confidence, pred.sure, pred.reason = judge(probs, pred.result)
-    return preds
+    return classify(model, [prepare(src, names[i] if names else None) for i, src in enumerate(sources)])
+
+
+def nearest_example(images: np.ndarray, labels: np.ndarray, model_input: np.ndarray, label: int) -> int:
+    """Index of the Fashion-MNIST image of class `label` closest (in pixels) to a photo's
+    model input: a real example to show beside the photo."""
+    idx = np.flatnonzero(labels == label)
+    if idx.size == 0:
+        raise ValueError(f"no image of class {label}")
+    a = images[idx].reshape(len(idx), -1).astype(np.float32) / 255.0
+    d = ((a - np.asarray(model_input, np.float32).reshape(1, -1)) ** 2).sum(axis=1)
+    return int(idx[int(np.argmin(d))])
 
 
 def classify_files(model, files, lang: str = "en") -> list[dict]:

@@ -1,3 +1,210 @@
+"""Classify a photo: upload photos or take one with the webcam; see each step from photo to
+28x28, the answer (or an honest "not sure" and why), the top 3, all 10 probabilities, a
+real Fashion-MNIST example of the answer, and Grad-CAM over the input and the photo.
+
+All the work is in `fashion.photo` (photo -> 28x28) and `fashion.predict` (answer and the
+not-sure rule); Grad-CAM comes from `fashion.explain`. Preprocessing is cached per file
+content, heat maps per model and input.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
-from pages.common import tr
-st.title(tr('nav.photo'))
+
+from fashion import photo as ph
+from fashion import predict as pr
+from fashion.data import NUM_CLASSES
+from pages.common import active_model_path, dataset, lang, model, model_mtime, names, tr
+
+UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "heic", "heif"]
+DETAILED = 10            # photos shown in full; all of them are in the table
+SESSION_INPUTS = "photo_inputs"
+SESSION_CAP = 20
+
+
+# --- cached work ------------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _prepare(digest: str, _data: bytes, name: str) -> pr.Prediction:
+    """Preprocess one photo (cached by content): an unclassified Prediction."""
+    return pr.prepare(_data, name)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cam(path: str, mtime: float, _model, model_input: np.ndarray, label: int) -> np.ndarray | None:
+    from fashion.explain import grad_cam
+    return grad_cam(_model, model_input, label)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _example(label: int, model_input: np.ndarray) -> np.ndarray | None:
+    data = dataset()
+    if data is None:
+        return None
+    return data.x_train[pr.nearest_example(data.x_train, data.y_train, model_input, label)]
+
+
+def plain(text: str) -> str:
+    """A file name as plain text for Markdown: no path, special characters escaped."""
+    name = re.split(r"[\\/]", str(text))[-1] or "?"
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", name)
+
+
+def pct(p: float) -> str:
+    return f"{100 * float(p):.0f} %"
+
+
+# --- one photo ----------------------------------------------------------------------------------
+
+def probability_chart(pred: pr.Prediction, class_names: list[str], key: str) -> None:
+    colours = ["#1f77b4" if k == pred.label else "#b0b0b0" for k in range(NUM_CLASSES)]
+    fig = go.Figure(go.Bar(x=class_names, y=[float(p) for p in pred.probabilities], marker_color=colours,
+                           text=[pct(p) for p in pred.probabilities], textposition="outside",
+                           hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
+    fig.update_layout(height=260, margin=dict(l=10, r=10, t=10, b=10),
+                      yaxis=dict(range=[0, 1.15], tickformat=".0%", title=tr("photo.probability")),
+                      xaxis=dict(tickangle=-30))
+    st.plotly_chart(fig, key=key, config={"displayModeBar": False})
+
+
+def show_prediction(i: int, pred: pr.Prediction, net, path: str, mtime: float, class_names: list[str]) -> None:
+    result = pred.result
+    name = class_names[pred.label]
+    with st.container(border=True):
+        st.markdown(f"#### {i + 1}. {plain(pred.file)}")
+        if pred.sure:
+            st.success(tr("photo.answer", name=name, confidence=pct(pred.confidence)))
+        else:
+            reason = pred.reason_text(lang())
+            st.warning(tr("photo.not_sure", reason=reason[:1].upper() + reason[1:], name=name,
+                          confidence=pct(pred.confidence)))
+
+        # the steps, beside a real Fashion-MNIST example of the answer
+        st.markdown(f"**{tr('photo.steps')}**")
+        cols = st.columns(len(result.steps) + 1)
+        for col, (key, image) in zip(cols, result.steps):
+            shown = ph.enlarge(image) if image.shape[:2] == (28, 28) else image
+            col.image(shown, caption=tr(key), width="stretch")
+        example = _example(pred.label, result.model_input)
+        if example is not None:
+            cols[-1].image(ph.enlarge(example), caption=tr("photo.example", name=name), width="stretch")
+
+        # the answer in numbers
+        left, right = st.columns([1, 2])
+        with left:
+            st.markdown(f"**{tr('photo.top3')}**")
+            for k, p in pred.top(3):
+                st.progress(float(p), text=f"{class_names[k]} · {pct(p)}")
+            familiar = "—" if pred.familiarity is None else pct(pred.familiarity)
+            st.caption(tr("photo.confidence_explained", confidence=pct(pred.confidence),
+                          familiarity=familiar, threshold=pct(pr.SURE_THRESHOLD)))
+        with right:
+            st.markdown(f"**{tr('photo.all10')}**")
+            probability_chart(pred, class_names, key=f"photo_chart_{i}")
+
+        # where the network looked
+        st.markdown(f"**{tr('photo.cam_header', name=name)}**")
+        try:
+            cam = _cam(path, mtime, net, result.model_input, pred.label)
+        except Exception:
+            cam = None
+        if cam is None:
+            st.info(tr("photo.cam_unavailable"))
+        else:
+            c1, c2, c3 = st.columns(3)
+            c1.image(ph.overlay_heat(ph.enlarge(result.model_input), cam), caption=tr("photo.cam_input"),
+                     width="stretch")
+            c2.image(ph.overlay_heat(result.photo, result.heat_on_photo(cam), alpha=0.45),
+                     caption=tr("photo.cam_photo"), width="stretch")
+            c3.caption(tr("photo.cam_caption"))
+
+
+def remember_inputs(predictions: list[pr.Prediction]) -> None:
+    """Keep the photos' model inputs for the Inside the CNN page (most recent last)."""
+    kept = list(st.session_state.get(SESSION_INPUTS) or [])
+    for pred in predictions:
+        if pred.result is None:
+            continue
+        x = pred.result.model_input
+        kept = [k for k in kept if not (k.get("name") == pred.file and np.array_equal(k.get("input"), x))]
+        kept.append({"name": pred.file, "input": x})
+    st.session_state[SESSION_INPUTS] = kept[-SESSION_CAP:]
+
+
+def results_table(predictions: list[pr.Prediction], class_names: list[str]) -> None:
+    rows = []
+    for pred in predictions:
+        if pred.error:
+            rows.append({tr("photo.col.file"): pred.file, tr("photo.col.answer"): "—",
+                         tr("photo.col.confidence"): "—", tr("photo.col.verdict"): tr("photo.verdict.error"),
+                         tr("photo.col.reason"): pred.error_text(lang())})
+        else:
+            rows.append({tr("photo.col.file"): pred.file, tr("photo.col.answer"): class_names[pred.label],
+                         tr("photo.col.confidence"): f"{100 * pred.confidence:.1f} %",
+                         tr("photo.col.verdict"): tr("photo.verdict.sure" if pred.sure else "photo.verdict.not_sure"),
+                         tr("photo.col.reason"): pred.reason_text(lang())})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+# --- page ------------------------------------------------------------------------------------------
+
+st.title(tr("nav.photo"))
+st.caption(tr("photo.intro"))
+
+net = model()
+if net is None:
+    st.stop()
+path = active_model_path()
+mtime = model_mtime(path)
+class_names = names()
+
+up_col, cam_col = st.columns(2)
+with up_col:
+    uploads = st.file_uploader(tr("photo.upload"), type=UPLOAD_TYPES, accept_multiple_files=True,
+                               key="photo_upload", help=tr("photo.upload_help"))
+with cam_col:
+    use_camera = st.toggle(tr("photo.camera_on"), key="photo_camera_on")
+    shot = st.camera_input(tr("photo.camera"), key="photo_camera") if use_camera else None
+st.caption(tr("photo.tips"))
+
+sources = [(f.name, f.getvalue()) for f in (uploads or [])]
+if shot is not None:
+    sources.append((tr("photo.camera_name"), shot.getvalue()))
+if not sources:
+    st.info(tr("photo.empty"))
+    st.stop()
+
+with st.spinner(tr("photo.working")):
+    predictions = []
+    for file_name, data in sources:
+        digest = hashlib.sha1(data).hexdigest()
+        predictions.append(_prepare(digest, data, re.split(r"[\\/]", file_name)[-1]))
+    try:
+        pr.classify(net, predictions)
+    except Exception as e:  # a model that cannot take these inputs: explain, no stack trace
+        st.error(tr("photo.model_failed", error=str(e) or type(e).__name__))
+        st.stop()
+remember_inputs(predictions)
+
+if len(predictions) > 1:
+    st.subheader(tr("photo.results"))
+    results_table(predictions, class_names)
+
+shown = 0
+for i, pred in enumerate(predictions):
+    if pred.error:
+        st.error(tr("photo.cannot_use", name=plain(pred.file), error=pred.error_text(lang())))
+        continue
+    if shown == DETAILED:
+        st.info(tr("photo.more", n=DETAILED))
+        break
+    try:
+        show_prediction(i, pred, net, path, mtime, class_names)
+    except Exception:  # never a stack trace on the page
+        st.error(tr("photo.failed", name=plain(pred.file)))
+    shown += 1

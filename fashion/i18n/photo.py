@@ -36,10 +36,77 @@ STRINGS = {
     # --- not sure: why ----------------------------------------------------------------------------
     "photo.reason.no_garment": ("no garment stood out from the background, so the whole photo was used",
                                 "ninguna prenda destacaba sobre el fondo, así que se usó la foto entera"),
-    "photo.reason.low_confidence": ("the model is only {confidence:.0%} sure: this may not be one of the "
-                                    "10 Fashion-MNIST classes (hats, shorts, skirts… are not among them)",
-                                    "el modelo solo está seguro al {confidence:.0%}: puede que no sea una de las "
-                                    "10 clases de Fashion-MNIST (gorros, pantalones cortos, faldas… no lo son)"),
-    "photo.reason.shape": ("its shape (height/width {aspect:.1f}) is unusual for a {name} in Fashion-MNIST",
-                           "su forma (alto/ancho {aspect:.1f}) es inusual para un {name} en Fashion-MNIST"),
+    "photo.reason.low_confidence": ("the model is only {confidence:.0%} sure of its answer",
+                                    "el modelo solo está seguro al {confidence:.0%} de su respuesta"),
+    "photo.reason.unfamiliar": ("this does not look like anything the network learned from: it may not be one of "
+                                "the 10 Fashion-MNIST classes (hats, shorts, skirts… are not among them)",
+                                "esto no se parece a nada de lo que aprendió la red: puede que no sea una de las "
+                                "10 clases de Fashion-MNIST (gorros, pantalones cortos, faldas… no están entre ellas)"),
+    "photo.reason.torn": ("the model is torn between {label} and {other}",
+                          "el modelo duda entre {label} y {other}"),
+
+    # --- the Photo page ----------------------------------------------------------------------------
+    "photo.intro": ("Upload photos of clothes or take one with the webcam. Each photo is turned, step by step, "
+                    "into a 28×28 image like those of Fashion-MNIST (garment found, cropped, centred, negated) "
+                    "and classified by the active model, which says so when it is not sure.",
+                    "Sube fotos de ropa o haz una con la cámara. Cada foto se convierte, paso a paso, en una "
+                    "imagen de 28×28 como las de Fashion-MNIST (prenda localizada, recortada, centrada, invertida) "
+                    "y la clasifica el modelo activo, que avisa cuando no está seguro."),
+    "photo.upload": ("Upload photos (JPEG, PNG, WebP, BMP, GIF, HEIC)",
+                     "Sube fotos (JPEG, PNG, WebP, BMP, GIF, HEIC)"),
+    "photo.upload_help": ("You can choose several photos at once; each gets its own answer.",
+                          "Puedes elegir varias fotos a la vez; cada una tiene su propia respuesta."),
+    "photo.camera_on": ("Use the webcam", "Usar la cámara"),
+    "photo.camera": ("Take a photo of a garment", "Haz una foto de una prenda"),
+    "photo.camera_name": ("webcam photo", "foto de la cámara"),
+    "photo.tips": ("Tips: one garment per photo, laid flat or on a hanger, whole and in the middle of the frame, "
+                   "on a plain background that contrasts with it. Shoes: one shoe, photographed from the side.",
+                   "Consejos: una prenda por foto, extendida o en una percha, entera y en el centro, sobre un "
+                   "fondo liso que contraste con ella. Zapatos: uno solo, fotografiado de lado."),
+    "photo.empty": ("Upload one or more photos, or take one with the webcam, to see how the network sees them.",
+                    "Sube una o varias fotos, o haz una con la cámara, para ver cómo las ve la red."),
+    "photo.working": ("Looking for the garment and classifying…", "Buscando la prenda y clasificando…"),
+    "photo.results": ("Results", "Resultados"),
+    "photo.col.file": ("photo", "foto"),
+    "photo.col.answer": ("answer", "respuesta"),
+    "photo.col.confidence": ("confidence", "confianza"),
+    "photo.col.verdict": ("verdict", "veredicto"),
+    "photo.col.reason": ("reason", "motivo"),
+    "photo.verdict.sure": ("sure", "seguro"),
+    "photo.verdict.not_sure": ("not sure", "no está seguro"),
+    "photo.verdict.error": ("cannot be used", "no se puede usar"),
+    "photo.answer": ("Answer: **{name}** (confidence {confidence}).",
+                     "Respuesta: **{name}** (confianza {confidence})."),
+    "photo.not_sure": ("**Not sure.** {reason}. Best guess: {name} (confidence {confidence}).",
+                       "**No estoy seguro.** {reason}. Mejor suposición: {name} (confianza {confidence})."),
+    "photo.steps": ("From photo to 28×28", "De la foto al 28×28"),
+    "photo.example": ("closest real Fashion-MNIST example ({name})",
+                      "ejemplo real de Fashion-MNIST más parecido ({name})"),
+    "photo.top3": ("Top 3", "Las 3 más probables"),
+    "photo.all10": ("All 10 classes", "Las 10 clases"),
+    "photo.probability": ("probability", "probabilidad"),
+    "photo.confidence_explained": ("Confidence {confidence} = the top probability × how familiar the input "
+                                   "looks to the network compared with real Fashion-MNIST images ({familiarity}). "
+                                   "Below {threshold} the answer is marked “not sure”.",
+                                   "Confianza {confidence} = la probabilidad más alta × lo familiar que le resulta "
+                                   "la entrada a la red comparada con imágenes reales de Fashion-MNIST "
+                                   "({familiarity}). Por debajo de {threshold} la respuesta se marca como "
+                                   "«no estoy seguro»."),
+    "photo.cam_header": ("Where the network found evidence for {name} (Grad-CAM)",
+                         "Dónde encontró la red indicios de {name} (Grad-CAM)"),
+    "photo.cam_input": ("on the model input", "sobre la entrada del modelo"),
+    "photo.cam_photo": ("on the photo", "sobre la foto"),
+    "photo.cam_caption": ("Red: the regions that raised this class's score most; blue: little or none.",
+                          "Rojo: las zonas que más subieron la puntuación de esta clase; azul: poco o nada."),
+    "photo.cam_unavailable": ("The heat map is not available for this model.",
+                              "El mapa de calor no está disponible para este modelo."),
+    "photo.cannot_use": ("{name} cannot be used: {error}.", "No se puede usar {name}: {error}."),
+    "photo.failed": ("Something went wrong while showing {name}; try another photo.",
+                     "Algo falló al mostrar {name}; prueba con otra foto."),
+    "photo.model_failed": ("The active model could not classify these photos ({error}). Choose another model "
+                           "in the sidebar.",
+                           "El modelo activo no pudo clasificar estas fotos ({error}). Elige otro modelo en la "
+                           "barra lateral."),
+    "photo.more": ("Only the first {n} photos are shown in detail; the table lists all of them.",
+                   "Solo se muestran en detalle las {n} primeras fotos; la tabla las recoge todas."),
 }
