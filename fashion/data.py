@@ -66,7 +66,7 @@ def candidate_dirs() -> list[tuple[str, Path]]:
     if os.environ.get("FASHION_MNIST_DIR"):
         dirs.append(("FASHION_MNIST_DIR", Path(os.environ["FASHION_MNIST_DIR"]).expanduser()))
     dirs.append(("debian", Path(DEBIAN_DIR)))
-    dirs.append(("keras-cache", Path("~/.keras/datasets/fashion-mnist").expanduser()))
+    dirs.append(("keras-cache", keras_cache_dir()))
     return dirs
 
 
@@ -121,14 +121,25 @@ def load_from_dir(folder: Path, source: str | None = None) -> FashionMNIST:
     return FashionMNIST(**arrays, source=source or str(folder))
 
 
+KERAS_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+
+
+def keras_cache_dir() -> Path:
+    return Path("~/.keras/datasets/fashion-mnist").expanduser()
+
+
 def _download_with_keras() -> Path:
-    """Let Keras fetch the files into its cache; returns the cache folder."""
+    """Let Keras fetch the four files into its cache (the same place and origin as
+    keras.datasets.fashion_mnist); returns the cache folder."""
+    folder = keras_cache_dir()
     try:
-        import keras  # only reached when no local copy exists
-        keras.datasets.fashion_mnist.load_data()
+        from keras.utils import get_file  # only reached when no local copy exists
+        for name, _, _ in FILES.values():
+            get_file(name, origin=KERAS_ORIGIN + name, cache_dir=str(folder.parent.parent),
+                     cache_subdir="datasets/fashion-mnist")
     except Exception as e:  # no network, proxy, disk full...
         raise DatasetError(f"Fashion-MNIST was not found locally and could not be downloaded ({e}). {HOW_TO_GET}") from e
-    return Path("~/.keras/datasets/fashion-mnist").expanduser()
+    return folder
 
 
 @functools.lru_cache(maxsize=1)

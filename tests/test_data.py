@@ -77,11 +77,11 @@ def test_missing_folder_and_missing_file_say_how_to_get_it(tmp_path):
 def test_no_data_and_no_network(tmp_path, monkeypatch):
     monkeypatch.setattr(data, "candidate_dirs", lambda: [("empty", tmp_path)])
 
-    def offline():
+    def offline(*args, **kwargs):
         raise OSError("network is unreachable")
 
     import keras
-    monkeypatch.setattr(keras.datasets.fashion_mnist, "load_data", offline)
+    monkeypatch.setattr(keras.utils, "get_file", offline)
     data.load.cache_clear()
     try:
         with pytest.raises(DatasetError, match="could not be downloaded.*network is unreachable.*apt-get install"):
