@@ -4,6 +4,7 @@ Shared by bench/classroom.py and bench/idle_memory.py."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -80,3 +81,4 @@ class StreamlitServer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self.log.close()
+        shutil.rmtree(self.home, ignore_errors=True)      # the log and any model trained here

@@ -111,6 +111,7 @@ class Job:
         self._batch_count = 0
         self._running = (0, 0.0)       # (batch, running mean loss of the epoch) as Keras reports it
         self._smoothed: float | None = None
+        self.phase = "waiting"                     # waiting, preparing, training, testing, saving, finished
         self.result: dict | None = None            # test_metrics, fit_seconds, epochs_completed, model_path...
         self.events: list[Event] = []              # lifecycle and epoch events (batch events are not kept)
         self._listener = listener
@@ -152,7 +153,7 @@ class Job:
         """A consistent copy of everything a page shows, safe to read while training runs."""
         with self._lock:
             return {
-                "id": self.id, "name": self.name, "preset": self.preset, "state": self.state,
+                "id": self.id, "name": self.name, "preset": self.preset, "state": self.state, "phase": self.phase,
                 "config": self.config.to_dict(), "created": self.created, "started": self.started,
                 "finished": self.finished, "error": self.error, "stop_requested": self._stop.is_set(),
                 "progress": dict(self.progress) if self.progress else None,
@@ -193,6 +194,7 @@ class Job:
             self._smoothed = batch_loss if self._smoothed is None else 0.9 * self._smoothed + 0.1 * batch_loss
         with self._lock:
             self.progress = progress
+            self.phase = "testing" if self._stop.is_set() else "training"
             self._batch_count += 1
             if self._batch_count % self._loss_stride == 0 and self._smoothed is not None:
                 self.loss_points.append((p.epoch + p.batch / p.batches, self._smoothed))
@@ -205,11 +207,14 @@ class Job:
         with self._lock:
             for key, value in metrics.items():
                 self.history.setdefault(key, []).append(float(value))
+            if epoch + 1 >= self.config.epochs:
+                self.phase = "testing"     # fit is over; train() now scores the test set
         self._emit("epoch", epoch=epoch + 1, **{k: float(v) for k, v in metrics.items()})
 
     def _finish(self, state: str, error: str | None = None, **data) -> None:
         with self._lock:
             self.state = state
+            self.phase = "finished"
             self.error = error
             self.finished = time.time()
             self.progress = dict(self.progress, eta=0.0) if self.progress else None
@@ -228,7 +233,7 @@ class JobManager:
         self._save_dir = save_dir        # None: the registry's user folder
         self._jobs: dict[str, Job] = {}
         self._queue: deque[Job] = deque()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()    # re-entrant: a listener may ask the manager things
 
     # --- public -----------------------------------------------------------------------
 
@@ -264,6 +269,11 @@ class JobManager:
                 if queued is job:
                     return i + 1
         return 0
+
+    def busy(self) -> bool:
+        """True while any job waits or trains."""
+        with self._lock:
+            return any(j.state in ACTIVE_STATES for j in self._jobs.values())
 
     def counts(self) -> dict:
         with self._lock:
@@ -310,6 +320,8 @@ class JobManager:
 
     def _train(self, job: Job) -> None:
         from . import train as fm_train
+        with job._lock:
+            job.phase = "preparing"
         job._emit("started")
         train_fn = self._train_fn or fm_train.train
         try:
@@ -334,6 +346,7 @@ class JobManager:
         with job._lock:
             job.history = {k: [float(x) for x in v] for k, v in result.history.items()}
             job.result = summary
+            job.phase = "saving" if job.save else job.phase
         if job.save:
             from . import registry
             per_class = _per_class(result.model, self._dataset)
@@ -360,9 +373,13 @@ def _per_class(model, dataset) -> list:
 
 
 def _plain(e: BaseException) -> str:
-    """A one-sentence description of an unexpected error (no traceback)."""
-    text = str(e).strip().splitlines()[0] if str(e).strip() else ""
-    return f"unexpected error ({type(e).__name__}){': ' + text[:300] if text else ''}."
+    """A one-line description of an unexpected error: the line of its message that says
+    what went wrong, without the traceback TensorFlow folds into some messages."""
+    lines = [line.strip() for line in str(e).splitlines()]
+    skip = ("Graph execution error", "Detected at node", "File ", "[[", "Traceback")
+    useful = [line for line in lines if line and not line.startswith(skip)]
+    text = (useful[0] if useful else "").split("  ")[0][:200].rstrip(" .:")
+    return f"unexpected error ({type(e).__name__}){': ' + text if text else ''}."
 
 
 _MANAGER: JobManager | None = None

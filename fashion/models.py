@@ -121,25 +121,37 @@ def resnet(widths=(32, 64, 128), blocks_per_stage=2, dropout=0.2, weight_decay=0
 # --- fast CNN for live training ---------------------------------------------------
 
 def fast() -> keras.Model:
-    """Designed for a one-minute demo on 2 CPU cores: two cheap conv blocks with batch
-    norm, most parameters at low resolution, and a small dense head."""
+    """Designed for a one-minute demo on 2 CPU cores: the seed 000 CNN's three 3x3
+    convolutions, with batch normalisation and a wider classifier.
+
+    On a CPU the cost sits in the full-resolution first block (26x26x32 activations),
+    and batch norm there would double it; so each early block pools *before* its batch
+    norm and ReLU (max-pooling commutes with ReLU, and BN sees a 4x smaller map). Batch
+    norm lets Adam run at a high learning rate, which is what reaches ~91 % in three
+    epochs (the quick preset). Its moving statistics use momentum 0.9 (Keras: 0.99) so they keep
+    up with weights moving that fast: the validation curve of a short run is honest.
+
+        (28, 28, 1) -> conv 3x3 -> (26, 26, 32) -> pool -> (13, 13, 32) -> BN, ReLU
+                    -> conv 3x3 -> (11, 11, 64) -> pool -> (5, 5, 64)   -> BN, ReLU
+                    -> conv 3x3 -> (3, 3, 64)   -> BN, ReLU -> flatten (576)
+                    -> dropout 0.2 -> dense 256 -> dense 10 (softmax)
+    """
     return keras.Sequential([
         keras.Input(INPUT_SHAPE),
-        layers.Conv2D(32, 3, padding="same", use_bias=False),
-        layers.BatchNormalization(),
-        layers.ReLU(),
+        layers.Conv2D(32, 3, use_bias=False),
         layers.MaxPooling2D(2),
-        layers.Conv2D(64, 3, padding="same", use_bias=False),
-        layers.BatchNormalization(),
+        layers.BatchNormalization(momentum=0.9),
         layers.ReLU(),
+        layers.Conv2D(64, 3, use_bias=False),
         layers.MaxPooling2D(2),
-        layers.Conv2D(128, 3, padding="same", use_bias=False),
-        layers.BatchNormalization(),
+        layers.BatchNormalization(momentum=0.9),
         layers.ReLU(),
-        layers.MaxPooling2D(2),
+        layers.Conv2D(64, 3, use_bias=False),
+        layers.BatchNormalization(momentum=0.9),
+        layers.ReLU(),
         layers.Flatten(),
-        layers.Dropout(0.3),
-        layers.Dense(128, activation="relu"),
+        layers.Dropout(0.2),
+        layers.Dense(256, activation="relu"),
         layers.Dense(NUM_CLASSES, activation="softmax"),
     ], name="fast")
 

@@ -112,7 +112,7 @@ class Scorer:
         except Exception:
             return lambda x: net(x, training=False)
 
-    def _logits(self, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+    def _logits(self, x: np.ndarray, batch_size: int = 250) -> np.ndarray:
         out = []
         for start in range(0, len(x), batch_size):
             f = np.asarray(self._call(np.ascontiguousarray(x[start:start + batch_size, ..., None], np.float32)),

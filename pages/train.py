@@ -25,10 +25,11 @@ from pages.common import active_model_path, set_active_model, tr
 
 JOB_KEY = "train_job_id"          # session: the job this browser tab follows
 SAVED_KEY = "_train_form"         # session: the form's values, kept across page switches
+DRAWN_KEY = "_train_form_drawn"   # session: the form widgets drawn in the last run
 POLL_SECONDS = 1.0
 PRESET_ORDER = ("quick", "seed", "overfit", "best")
 BATCH_SIZES = (16, 32, 64, 128, 256, 512, 1024)
-LEARNING_RATES = (1e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
+LEARNING_RATES = (1e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 8e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
 CUSTOM_DEFAULTS = {"conv_blocks": 2, "filters": 32, "kernel_size": 3, "pooling": "max",
                    "dropout": 0.25, "dense_units": 128, "batch_norm": True}
 FORM_KEYS = ("tr_preset", "tr_arch", "tr_blocks", "tr_filters", "tr_kernel", "tr_pool", "tr_dropout",
@@ -56,7 +57,10 @@ def preset_values(name: str) -> dict:
 
 
 def apply_preset() -> None:
-    st.session_state.update(preset_values(st.session_state["tr_preset"]))
+    ss = st.session_state
+    values = preset_values(ss["tr_preset"])
+    ss.update(values)
+    ss[SAVED_KEY] = {**ss.get(SAVED_KEY, {}), **values}   # hidden widgets show these when drawn
 
 
 def init_form() -> None:
@@ -70,9 +74,30 @@ def init_form() -> None:
     ss.update(values)
 
 
-def save_form() -> None:
+def ensure(key: str, default) -> None:
+    """Give a widget that is only sometimes drawn the last value it showed (or a default):
+    Streamlit forgets, or keeps a stale copy of, the state of a widget not drawn in a run."""
     ss = st.session_state
-    ss[SAVED_KEY] = {k: ss[k] for k in FORM_KEYS if k in ss}
+    if key in ss.get(DRAWN_KEY, ()) and key in ss:
+        return   # drawn last run too: its state is the user's
+    ss[key] = ss.get(SAVED_KEY, {}).get(key, default)
+
+
+BUILDER_KEYS = ("tr_blocks", "tr_filters", "tr_kernel", "tr_pool", "tr_dropout", "tr_dense", "tr_bn")
+
+
+def save_form() -> None:
+    """Remember the values of the widgets drawn in this run (a hidden widget's state is
+    stale, so the last value it showed is kept instead)."""
+    ss = st.session_state
+    hidden = set()
+    if ss["tr_arch"] != "custom":
+        hidden.update(BUILDER_KEYS)
+    if not ss["tr_aug"]:
+        hidden.add("tr_augs")
+    drawn = {k: ss[k] for k in FORM_KEYS if k in ss and k not in hidden}
+    ss[SAVED_KEY] = {**ss.get(SAVED_KEY, {}), **drawn}
+    ss[DRAWN_KEY] = tuple(drawn)
 
 
 def form_config() -> TrainConfig:
@@ -93,7 +118,7 @@ def form_config() -> TrainConfig:
         architecture=arch, epochs=epochs, batch_size=int(ss["tr_batch"]), learning_rate=float(ss["tr_lr"]),
         lr_schedule=ss["tr_sched"], warmup_epochs=min(warmup, epochs - 1), optimizer=ss["tr_opt"],
         weight_decay=float(ss["tr_wd"]), label_smoothing=float(ss["tr_ls"]), augment=bool(ss["tr_aug"]),
-        augmentations=tuple(ss["tr_augs"]) or preset.augmentations, validation_split=float(ss["tr_val"]),
+        augmentations=tuple(ss.get("tr_augs") or preset.augmentations), validation_split=float(ss["tr_val"]),
         train_subset=int(ss["tr_subset"]), seed=int(ss["tr_seed"]),
         tta_flip=preset.tta_flip and arch == preset.architecture, arch_params=arch_params)
 
@@ -102,7 +127,7 @@ def form_problems(config: TrainConfig) -> list[str]:
     """Why these settings cannot run, in the user's language (empty when they can)."""
     ss = st.session_state
     problems = []
-    if ss["tr_aug"] and not ss["tr_augs"]:
+    if ss["tr_aug"] and not ss.get("tr_augs"):
         problems.append(tr("train.err.no_aug"))
     if 0 < config.train_subset < 100:
         problems.append(tr("train.err.subset_small"))
@@ -143,6 +168,10 @@ def render_form() -> None:
                      format_func=lambda k: tr(f"train.arch.{k}"))
         st.caption(tr(f"train.arch.{ss['tr_arch']}.help"))
         if ss["tr_arch"] == "custom":
+            for key, name in (("tr_blocks", "conv_blocks"), ("tr_filters", "filters"), ("tr_kernel", "kernel_size"),
+                              ("tr_pool", "pooling"), ("tr_dropout", "dropout"), ("tr_dense", "dense_units"),
+                              ("tr_bn", "batch_norm")):
+                ensure(key, CUSTOM_DEFAULTS[name])
             b1, b2 = st.columns(2)
             b1.slider(tr("train.conv_blocks"), 1, 4, key="tr_blocks", help=tr("train.conv_blocks_help"))
             b2.select_slider(tr("train.filters"), (8, 16, 32, 64, 128), key="tr_filters", help=tr("train.filters_help"))
@@ -168,6 +197,7 @@ def render_form() -> None:
         st.slider(tr("train.val_split"), 0.0, 0.45, step=0.05, key="tr_val", help=tr("train.val_split_help"))
         st.toggle(tr("train.augment"), key="tr_aug", help=tr("train.augment_help"))
         if ss["tr_aug"]:
+            ensure("tr_augs", list(PRESETS[ss["tr_preset"]].augmentations))
             st.multiselect(tr("train.augmentations"), AUGMENTATIONS, key="tr_augs",
                            format_func=lambda k: tr(f"train.aug.{k}"))
         with st.expander(tr("train.advanced")):
@@ -228,7 +258,8 @@ def follow(job_id: str | None) -> None:
     """Make this tab follow job_id (or nothing), in the session and in the URL."""
     if job_id:
         st.session_state[JOB_KEY] = job_id
-        st.query_params["job"] = job_id
+        if st.query_params.get("job") != job_id:
+            st.query_params["job"] = job_id
     else:
         st.session_state.pop(JOB_KEY, None)
         st.query_params.pop("job", None)
@@ -270,22 +301,26 @@ def error_text(error: str | None) -> str:
     return tr("train.err.failed", error=error)
 
 
+TRAIN_COLOR, VAL_COLOR, BATCH_COLOR = "#1f4fd1", "#d1461f", "#9aa7c7"
+
+
 def curves_figure(snap: dict) -> tuple[go.Figure, go.Figure]:
-    """Accuracy and loss per epoch (training and validation), plus the smoothed batch loss."""
+    """Accuracy and loss per epoch (training dashed, validation solid), plus the smoothed
+    per-batch loss; the x axis spans the whole planned run so the curves visibly grow."""
     epochs = snap["config"]["epochs"]
     history = snap["history"]
     x = list(range(1, len(history.get("loss", [])) + 1))
     acc, loss = go.Figure(), go.Figure()
-    for key, name, dash in (("accuracy", tr("train.curve.train"), "dash"), ("val_accuracy", tr("train.curve.val"), "solid")):
-        if history.get(key):
-            acc.add_trace(go.Scatter(x=x, y=history[key], name=name, mode="lines+markers", line={"dash": dash}))
     if snap["loss_points"]:
         bx, by = zip(*snap["loss_points"])
         loss.add_trace(go.Scatter(x=bx, y=by, name=tr("train.curve.batch_loss"), mode="lines",
-                                  line={"width": 1, "color": "#9aa7c7"}))
-    for key, name, dash in (("loss", tr("train.curve.train"), "dash"), ("val_loss", tr("train.curve.val"), "solid")):
-        if history.get(key):
-            loss.add_trace(go.Scatter(x=x, y=history[key], name=name, mode="lines+markers", line={"dash": dash}))
+                                  line={"width": 1, "color": BATCH_COLOR}))
+    for fig, metric in ((acc, "accuracy"), (loss, "loss")):
+        for key, name, color, dash in ((metric, tr("train.curve.train"), TRAIN_COLOR, "dash"),
+                                       (f"val_{metric}", tr("train.curve.val"), VAL_COLOR, "solid")):
+            if history.get(key):
+                fig.add_trace(go.Scatter(x=x, y=history[key], name=name, mode="lines+markers",
+                                         line={"dash": dash, "color": color}))
     for fig, title in ((acc, tr("train.chart.accuracy")), (loss, tr("train.chart.loss"))):
         fig.update_layout(title=title, height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                           legend={"orientation": "h", "y": -0.25}, xaxis_title=tr("train.col.epoch"))
@@ -323,6 +358,8 @@ def render_job(job: jobs.Job, polling: bool) -> None:
     elif state == jobs.RUNNING:
         if progress is None:
             st.progress(0.0, text=tr("train.preparing"))
+        elif snap["phase"] in ("testing", "saving"):
+            st.progress(min(1.0, progress["fraction"]), text=tr(f"train.phase.{snap['phase']}"))
         else:
             st.progress(min(1.0, progress["fraction"]),
                         text=tr("train.progress", epoch=progress["epoch"] + 1, epochs=progress["epochs"],
@@ -393,10 +430,16 @@ def render_compare() -> None:
         return
     by_path = {str(m.path): m for m in runs}
     labels = {p: f"{m.name} · {_pct(m.accuracy)}" for p, m in by_path.items()}
-    user_runs = [p for p, m in by_path.items() if not m.shipped]
-    default = (user_runs[:3] or list(by_path)[:1])
-    chosen = st.multiselect(tr("train.compare_pick"), list(by_path), default=default, format_func=labels.get,
-                            key="tr_compare")
+    user_runs = [p for p, m in by_path.items() if not m.shipped]   # newest first
+    ss = st.session_state
+    known = ss.get("_tr_compare_known", [])
+    if "tr_compare" not in ss:
+        ss["tr_compare"] = user_runs[:3] or list(by_path)[:1]
+    else:  # keep the choice, drop deleted runs, and add runs that finished since
+        fresh = [p for p in user_runs if p not in known]
+        ss["tr_compare"] = (fresh + [p for p in ss["tr_compare"] if p in by_path])[:8]
+    ss["_tr_compare_known"] = list(by_path)
+    chosen = st.multiselect(tr("train.compare_pick"), list(by_path), format_func=labels.get, key="tr_compare")
     if not chosen:
         st.caption(tr("train.compare_none"))
         return
@@ -437,6 +480,27 @@ def render_compare() -> None:
 
 
 # --- the page -------------------------------------------------------------------------------
+
+def keep_keras_state_while_training() -> None:
+    """Streamlit calls keras.backend.clear_session() after every script and fragment run
+    (script_runner._clean_problem_modules). That resets Keras' global state, TensorFlow's
+    kernel cache and runs a full garbage collection under the training thread of this same
+    process, every second while the page polls, and slowed a run about 50-fold. Skip that
+    clean-up while a job waits or trains; it runs as before otherwise."""
+    from streamlit.runtime.scriptrunner import script_runner
+    original = script_runner._clean_problem_modules
+    if getattr(original, "keeps_training", False):
+        return
+
+    def clean_problem_modules() -> None:
+        if not jobs.manager().busy():
+            original()
+
+    clean_problem_modules.keeps_training = True
+    script_runner._clean_problem_modules = clean_problem_modules
+
+
+keep_keras_state_while_training()
 
 st.title(tr("train.title"))
 st.caption(tr("train.intro"))

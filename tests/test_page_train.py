@@ -1,0 +1,269 @@
+"""The Train page in AppTest (the real app: frame, sidebar and navigation): the form,
+presets, the live model summary, refused settings, a tiny real run followed to the
+end, making it the active model, finding it again from the URL, and Compare runs."""
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+
+from fashion import jobs
+from fashion.i18n import t
+from fashion.train import PRESETS, TrainingFailed
+from conftest import REPO, all_text, run_page
+
+PAGE = "pages/train.py"
+
+
+@pytest.fixture(autouse=True)
+def navigation_only(monkeypatch):
+    """AppTest resets PagesManager.uses_pages_directory before every run, and since this
+    repo has a pages/ folder Streamlit then starts each run in the old pages-folder mode,
+    runs the page bare until its first element, and reruns it under st.navigation. That
+    first partial run swallows button clicks. The real server settles on st.navigation
+    after its first run; this makes AppTest do the same from the start."""
+    from streamlit.runtime.pages_manager import PagesManager
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def manager(monkeypatch):
+    """A fresh server-wide job manager for each test."""
+    m = jobs.JobManager(max_running=1)
+    monkeypatch.setattr(jobs, "_MANAGER", m)
+    return m
+
+
+def no_exception(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def dataframes_text(at) -> str:
+    return "\n".join(df.value.to_string() for df in at.dataframe)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_form_shows_presets_summary_and_hyperparameters(manager, lang):
+    at = run_page(PAGE, lang)
+    no_exception(at)
+    text = all_text(at)
+    assert t("train.title", lang) in text
+    for key in ("train.preset", "train.architecture", "train.epochs", "train.batch", "train.optimizer",
+                "train.subset", "train.val_split", "train.augment", "train.start", "train.tab_compare"):
+        assert t(key, lang) in text, key
+    assert at.select_slider(key="tr_lr").label == t("train.lr", lang)
+    preset = at.selectbox(key="tr_preset")
+    assert preset.value == "quick"
+    assert list(preset.options) == [
+        t(f"train.preset.{k}", lang) for k in ("quick", "seed", "overfit", "best")]
+    # the live model summary of the fast CNN: its layers and parameter count
+    summary = at.dataframe[0].value
+    assert t("train.col.shape", lang) in summary.columns and len(summary) >= 5
+    assert t("train.total_params", lang) in text
+    assert not at.error
+    assert not at.button(key="tr_start").disabled
+
+
+def test_presets_fill_the_form_and_the_builder_updates_the_summary(manager):
+    at = run_page(PAGE)
+    at.selectbox(key="tr_preset").select("overfit").run()
+    no_exception(at)
+    overfit = PRESETS["overfit"]
+    assert at.selectbox(key="tr_arch").value == "custom"
+    assert at.number_input(key="tr_subset").value == overfit.train_subset
+    assert at.number_input(key="tr_epochs").value == overfit.epochs
+    assert at.slider(key="tr_dropout").value == 0.0
+    assert at.checkbox(key="tr_bn").value is False
+    rows_two_blocks = len(at.dataframe[0].value)
+    at.slider(key="tr_blocks").set_value(3).run()
+    no_exception(at)
+    assert len(at.dataframe[0].value) == rows_two_blocks + 3   # one more conv, ReLU, pool
+    at.selectbox(key="tr_preset").select("seed").run()
+    assert at.selectbox(key="tr_arch").value == "seed_cnn"
+    assert at.selectbox(key="tr_batch").value == 32
+    assert "conv2d" in dataframes_text(at)
+
+
+def test_invalid_combinations_are_refused_with_a_message(manager):
+    at = run_page(PAGE)
+    at.number_input(key="tr_subset").set_value(150)
+    at.slider(key="tr_val").set_value(0.45).run()
+    no_exception(at)
+    errors = [e.value for e in at.error]
+    assert t("train.err.batch_too_big", "en", batch=256, images=82) in errors \
+        or any("larger than the" in e for e in errors)
+    assert at.button(key="tr_start").disabled
+
+    at.number_input(key="tr_subset").set_value(50).run()
+    assert t("train.err.subset_small", "en") in [e.value for e in at.error]
+
+    at.number_input(key="tr_subset").set_value(0)
+    at.toggle(key="tr_aug").set_value(True).run()
+    at.multiselect(key="tr_augs").set_value([]).run()
+    assert t("train.err.no_aug", "en") in [e.value for e in at.error]
+    assert at.button(key="tr_start").disabled
+
+    # Spanish: the same refusal in Spanish
+    at.session_state["lang"] = "es"
+    at.run()
+    assert t("train.err.no_aug", "es") in [e.value for e in at.error]
+
+
+def test_sometimes_hidden_settings_survive_being_hidden(manager):
+    """Augmentation kinds and the builder's knobs are drawn only when needed; hiding and
+    showing them again keeps the user's choice (and never breaks the page)."""
+    at = run_page(PAGE)
+    at.toggle(key="tr_aug").set_value(True).run()
+    at.multiselect(key="tr_augs").set_value(["rotate", "erase"]).run()
+    at.toggle(key="tr_aug").set_value(False).run()
+    at.run()
+    no_exception(at)
+    at.toggle(key="tr_aug").set_value(True).run()
+    no_exception(at)
+    assert at.multiselect(key="tr_augs").value == ["rotate", "erase"]
+
+    at.selectbox(key="tr_arch").select("custom").run()
+    at.slider(key="tr_blocks").set_value(3).run()
+    at.selectbox(key="tr_arch").select("seed_cnn").run()
+    at.run()
+    at.selectbox(key="tr_arch").select("custom").run()
+    no_exception(at)
+    assert at.slider(key="tr_blocks").value == 3
+    # leaving the page and coming back keeps the form
+    at.switch_page("pages/home.py").run()
+    at.switch_page(PAGE).run()
+    no_exception(at)
+    assert at.selectbox(key="tr_arch").value == "custom" and at.slider(key="tr_blocks").value == 3
+
+
+def wait_for(job, at, timeout=300):
+    """Let the job finish while the page keeps polling it."""
+    deadline = time.time() + timeout
+    while not job.wait(2):
+        at.run()
+        no_exception(at)
+        assert time.time() < deadline, "the run did not finish"
+    at.run()
+
+
+def test_a_tiny_run_is_watched_saved_made_active_found_again_and_compared(manager):
+    at = run_page(PAGE)
+    at.number_input(key="tr_subset").set_value(600)
+    at.number_input(key="tr_epochs").set_value(1)
+    at.selectbox(key="tr_batch").select(64)
+    at.slider(key="tr_val").set_value(0.2)
+    at.text_input(key="tr_name").input("page tiny run").run()
+    no_exception(at)
+    at.button(key="tr_start").click().run()
+    no_exception(at)
+
+    [job] = manager.jobs()
+    assert job.config.train_subset == 600 and job.config.epochs == 1 and job.config.batch_size == 64
+    assert job.name == "page tiny run"
+    assert at.query_params["job"] == [job.id] or at.query_params["job"] == job.id
+    assert t("train.run_title", "en", name="page tiny run") in [s.value for s in at.subheader]
+
+    wait_for(job, at)
+    no_exception(at)
+    snap = job.snapshot()
+    assert snap["state"] == jobs.DONE, snap["error"]
+    text = all_text(at)
+    assert "Test accuracy" in text and t("train.saved_as", "en", name="page-tiny-run") in text
+    assert len(at.get("plotly_chart")) >= 2, "live curves"
+
+    # make it the active model: the whole app (sidebar included) switches to it
+    at.button(key=f"tr_activate_{job.id}").click().run()
+    no_exception(at)
+    path = snap["result"]["model_path"]
+    assert at.session_state["model_path"] == path
+    assert at.sidebar.selectbox[-1].value == path
+    assert t("train.is_active", "en") in all_text(at)
+
+    # Compare runs lists it with its settings and test accuracy
+    table = dataframes_text(at)
+    assert "page-tiny-run" in table and "600" in table
+
+    # a reloaded tab (a new session) finds the run from the URL alone
+    from streamlit.testing.v1 import AppTest
+
+    again = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=120)
+    again.session_state["lang"] = "en"
+    again.query_params["job"] = job.id
+    again.run()
+    again.switch_page(PAGE)
+    again.query_params["job"] = job.id
+    again.run()
+    no_exception(again)
+    assert t("train.run_title", "en", name="page tiny run") in [s.value for s in again.subheader]
+
+
+def test_an_unknown_job_in_the_url_is_explained(manager):
+    at = run_page(PAGE)
+    at.query_params["job"] = "no-such-job"
+    at.run()
+    no_exception(at)
+    assert t("train.job_gone", "en") in [i.value for i in at.info]
+    assert not at.subheader or t("train.run_title", "en", name="") not in at.subheader[0].value
+
+
+def test_a_failed_run_shows_a_clear_message_in_spanish(monkeypatch):
+    def diverging(config, **kw):
+        raise TrainingFailed("the loss became NaN (not a number): the learning rate is probably too high.")
+
+    m = jobs.JobManager(max_running=1, train_fn=diverging)
+    monkeypatch.setattr(jobs, "_MANAGER", m)
+    job = m.submit(dataclasses.replace(PRESETS["quick"], train_subset=600, epochs=1), name="nan")
+    assert job.wait(30)
+    at = run_page(PAGE, "es", session={"train_job_id": job.id})
+    no_exception(at)
+    assert t("train.err.nan", "es") in [e.value for e in at.error]
+    assert "Traceback" not in all_text(at)
+
+
+def test_a_queued_run_shows_its_place(manager, monkeypatch):
+    import threading
+    release = threading.Event()
+
+    def slow(config, **kw):
+        release.wait(60)
+        raise TrainingFailed("stopped before the first epoch finished, so there is no model to keep.")
+
+    monkeypatch.setattr(manager, "_train_fn", slow)
+    config = dataclasses.replace(PRESETS["quick"], train_subset=600, epochs=1)
+    first = manager.submit(config, name="first")
+    second = manager.submit(config, name="second")
+    try:
+        at = run_page(PAGE, session={"train_job_id": second.id})
+        no_exception(at)
+        assert t("train.queued", "en", position=1, limit=1) in [i.value for i in at.info]
+        at.button(key="tr_stop").click().run()
+        assert second.state == jobs.CANCELLED
+        assert t("train.cancelled", "en") in [i.value for i in at.info]
+    finally:
+        release.set()
+        first.wait(30)
+
+
+def test_every_choice_on_the_page_has_both_labels():
+    """The page builds some keys from settings (train.arch.<name>, train.opt.<name>...):
+    each one exists in English and Spanish."""
+    from fashion.i18n import TABLE
+    from fashion.models import ARCHITECTURES
+    from fashion.train import AUGMENTATIONS, OPTIMIZERS, SCHEDULES
+    keys = [f"train.arch.{a}" for a in ARCHITECTURES] + [f"train.arch.{a}.help" for a in ARCHITECTURES]
+    keys += [f"train.preset.{p}" for p in PRESETS] + [f"train.preset.{p}.help" for p in PRESETS]
+    keys += [f"train.opt.{o}" for o in OPTIMIZERS] + [f"train.sched.{s}" for s in SCHEDULES]
+    keys += [f"train.aug.{a}" for a in AUGMENTATIONS] + [f"train.pool.{p}" for p in ("max", "average", "none")]
+    keys += ["train.phase.testing", "train.phase.saving", "train.chart.accuracy", "train.chart.loss"]
+    missing = [k for k in keys if k not in TABLE]
+    assert not missing
+    for k in keys:
+        en, es = TABLE[k]
+        assert en.strip() and es.strip()
