@@ -212,8 +212,8 @@ ARCHITECTURES: dict[str, Architecture] = {a.name: a for a in [
                  "90.59 % test accuracy, 98.5 % train, 50 epochs, batch 128 (seed 002)", strided_cnn),
     Architecture("resnet", "Seed 003: residual blocks with batch norm, 28->14->7 stages, global average pooling.",
                  "'high accuracy', no figure given (seed 003)", resnet),
-    Architecture("fast", "Built for live demos on 2 CPU cores: three conv+BN blocks, small dense head.",
-                 "about 91-92 % in about a minute on 2 CPU cores (quick preset)", fast),
+    Architecture("fast", "Built for live demos on 2 CPU cores: seed 000's three 3x3 convs with batch norm, Dense 256.",
+                 "91.47 % in 3 epochs, 57 s of fitting on 2 CPU cores (quick preset; seed recipe: 353 s)", fast),
     Architecture("custom", "Your own CNN: choose blocks, filters, kernel, pooling, dropout and dense units.",
                  "depends on your choices", custom_cnn),
 ]}

@@ -8,7 +8,7 @@ the tab, finds the run again.
 """
 from __future__ import annotations
 
-import dataclasses
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -431,15 +431,10 @@ def render_compare() -> None:
     by_path = {str(m.path): m for m in runs}
     labels = {p: f"{m.name} · {_pct(m.accuracy)}" for p, m in by_path.items()}
     user_runs = [p for p, m in by_path.items() if not m.shipped]   # newest first
-    ss = st.session_state
-    known = ss.get("_tr_compare_known", [])
-    if "tr_compare" not in ss:
-        ss["tr_compare"] = user_runs[:3] or list(by_path)[:1]
-    else:  # keep the choice, drop deleted runs, and add runs that finished since
-        fresh = [p for p in user_runs if p not in known]
-        ss["tr_compare"] = (fresh + [p for p in ss["tr_compare"] if p in by_path])[:8]
-    ss["_tr_compare_known"] = list(by_path)
-    chosen = st.multiselect(tr("train.compare_pick"), list(by_path), format_func=labels.get, key="tr_compare")
+    # A new run changes the widget's key, so it appears with the newest runs selected.
+    key = "tr_compare_" + hashlib.sha1("|".join(by_path).encode()).hexdigest()[:10]
+    chosen = st.multiselect(tr("train.compare_pick"), list(by_path), default=user_runs[:3] or list(by_path)[:1],
+                            format_func=labels.get, key=key)
     if not chosen:
         st.caption(tr("train.compare_none"))
         return
