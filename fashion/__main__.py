@@ -111,12 +111,8 @@ def cmd_train(a) -> int:
     except (TrainingFailed, ValueError) as e:
         print(f"\nerror: training failed: {e}", file=sys.stderr)
         return 1
-    from .data import load
-    from .evaluate import evaluate_probabilities, predict_proba
-    ds = load()
-    ev = evaluate_probabilities(predict_proba(result.model, ds.x_test), ds.y_test)
     command = "python -m fashion " + " ".join(shlex.quote(s) for s in sys.argv[1:])
-    card = registry.make_card(result, command, per_class=ev.per_class)
+    card = registry.make_card(result, command)
     if a.output:
         out = os.path.abspath(a.output)
         path = registry.save_model(result.model, card, os.path.splitext(os.path.basename(out))[0],

@@ -349,8 +349,7 @@ class JobManager:
             job.phase = "saving" if job.save else job.phase
         if job.save:
             from . import registry
-            per_class = _per_class(result.model, self._dataset)
-            card = registry.make_card(result, summary["command"], per_class=per_class,
+            card = registry.make_card(result, summary["command"],
                                       extra={"run_name": job.name, "preset": job.preset})
             try:
                 path = registry.save_model(result.model, card, job.name, folder=self._save_dir)
@@ -363,13 +362,6 @@ class JobManager:
         del result  # the model lives on disk now, not in this process
         job._finish(STOPPED if job.stop_requested else DONE, epochs_completed=summary["epochs_completed"],
                     test_accuracy=summary["test_metrics"].get("accuracy"))
-
-
-def _per_class(model, dataset) -> list:
-    from . import data as fm_data
-    from .evaluate import evaluate_probabilities, predict_proba
-    ds = dataset or fm_data.load()
-    return evaluate_probabilities(predict_proba(model, ds.x_test), ds.y_test).per_class
 
 
 def _plain(e: BaseException) -> str:

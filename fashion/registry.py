@@ -190,7 +190,7 @@ def delete_model(entry: ModelEntry) -> None:
             p.unlink()
 
 
-def make_card(result, command: str, per_class: list | None = None, extra: dict | None = None) -> dict:
+def make_card(result, command: str, extra: dict | None = None) -> dict:
     """The model card of a finished TrainResult."""
     import platform
     model = result.model
@@ -199,7 +199,7 @@ def make_card(result, command: str, per_class: list | None = None, extra: dict |
         "config": result.config.to_dict(),
         "history": result.history,
         "test_metrics": result.test_metrics,
-        "per_class": per_class or [],
+        "per_class": result.per_class,
         "epochs_completed": result.epochs_completed,
         "stopped_early": result.stopped_early,
         "fit_seconds": round(result.fit_seconds, 1),

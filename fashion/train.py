@@ -148,6 +148,7 @@ class TrainResult:
     config: TrainConfig
     history: dict                       # loss, accuracy, val_loss, val_accuracy: one value per epoch
     test_metrics: dict                  # accuracy, loss
+    per_class: list                     # precision, recall, f1, support per class (evaluate.Evaluation)
     fit_seconds: float
     stopped_early: bool
     epochs_completed: int
@@ -446,10 +447,9 @@ def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None 
         from .models import with_flip_tta
         model = with_flip_tta(model)
 
-    from .evaluate import predict_proba
-    probs = predict_proba(model, ds.x_test)
-    test_metrics = {"accuracy": float((probs.argmax(1) == ds.y_test).mean()),
-                    "loss": float(-np.mean(np.log(np.clip(probs[np.arange(len(probs)), ds.y_test], 1e-7, 1))))}
-    return TrainResult(model=model, config=config, history=state["history"], test_metrics=test_metrics,
+    from .evaluate import evaluate
+    ev = evaluate(model, ds.x_test, ds.y_test)  # the one pass over the test set
+    return TrainResult(model=model, config=config, history=state["history"],
+                       test_metrics={"accuracy": ev.accuracy, "loss": ev.loss}, per_class=ev.per_class,
                        fit_seconds=fit_seconds, stopped_early=bool(state.get("stopped")),
                        epochs_completed=state["completed"], data_source=ds.source)
