@@ -279,7 +279,7 @@ def build_and_compile(config: TrainConfig, steps_per_epoch: int):
 
 # --- training ---------------------------------------------------------------------
 
-def _progress_callback(config, batches, on_batch, on_epoch, should_stop, state):
+def _progress_callback(config, batches, on_batch, on_epoch, should_stop, state, on_phase=None, val_batches=0):
     import keras
 
     class Progress(keras.callbacks.Callback):
@@ -307,6 +307,14 @@ def _progress_callback(config, batches, on_batch, on_epoch, should_stop, state):
             if should_stop and should_stop():
                 state["stopped"] = True
                 self.model.stop_training = True
+
+        def on_test_begin(self, logs=None):   # fit's end-of-epoch validation pass
+            if on_phase and state.get("batch", 0) >= batches:
+                on_phase("validating", 0.0)
+
+        def on_test_batch_end(self, batch, logs=None):
+            if on_phase and val_batches and state.get("batch", 0) >= batches:
+                on_phase("validating", min(1.0, (batch + 1) / val_batches))
 
         def on_epoch_end(self, epoch, logs=None):
             if state["batch"] < batches or state.get("nan"):
@@ -396,12 +404,16 @@ def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None 
           on_epoch: Callable[[int, dict], None] | None = None,
           should_stop: Callable[[], bool] | None = None,
           dataset: fm_data.FashionMNIST | None = None,
-          backup_dir: str | os.PathLike | None = None) -> TrainResult:
+          backup_dir: str | os.PathLike | None = None,
+          on_phase: Callable[[str, float | None], None] | None = None) -> TrainResult:
     """Train a model from scratch (or resume from `backup_dir`) and test it.
 
     on_batch gets a BatchProgress after each batch; on_epoch gets (epoch, metrics) after
     each complete epoch; should_stop is polled after each batch. A stop keeps the last
-    complete epoch. `backup_dir` enables keras BackupAndRestore so an interrupted run
+    complete epoch. on_phase gets (phase, fraction done or None) when a step that is not a
+    training batch starts or advances: "validating" (the end-of-epoch validation pass),
+    "recalibrating" (batch-norm statistics) and "testing" (the test set), so a live view
+    never sits silent. `backup_dir` enables keras BackupAndRestore so an interrupted run
     resumes where it stopped.
     """
     config.validate()
@@ -427,7 +439,8 @@ def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None 
 
     state = {"history": _load_history(backup_dir), "completed": 0}
     state["backup_dir"] = backup_dir
-    callbacks = [_progress_callback(config, batches, on_batch, on_epoch, should_stop, state)]
+    val_batches = math.ceil(len(x_val) / config.batch_size)
+    callbacks = [_progress_callback(config, batches, on_batch, on_epoch, should_stop, state, on_phase, val_batches)]
     if backup_dir:
         callbacks.append(keras.callbacks.BackupAndRestore(str(backup_dir), save_freq="epoch", delete_checkpoint=True))
     t0 = time.perf_counter()
@@ -442,12 +455,16 @@ def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None 
         raise TrainingFailed("stopped before the first epoch finished, so there is no model to keep.")
     if state.get("weights") is not None:
         model.set_weights(state["weights"])  # roll back a partial epoch
+    if on_phase:
+        on_phase("recalibrating", None)
     recalibrate_batch_norm(model, x_tr)
     if config.tta_flip:
         from .models import with_flip_tta
         model = with_flip_tta(model)
 
     from .evaluate import evaluate
+    if on_phase:
+        on_phase("testing", None)
     ev = evaluate(model, ds.x_test, ds.y_test)  # the one pass over the test set
     return TrainResult(model=model, config=config, history=state["history"],
                        test_metrics={"accuracy": ev.accuracy, "loss": ev.loss}, per_class=ev.per_class,
