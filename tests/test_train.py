@@ -9,8 +9,10 @@ def test_small_subset_beats_70_percent_and_reports_progress_in_order():
     events = []
     config = TrainConfig(architecture="seed_cnn", epochs=2, batch_size=64, train_subset=4000,
                          validation_split=0.1, seed=3)
+    phases = []   # (phase, fraction, events seen so far): nothing between batches goes unreported
     result = train(config, on_batch=lambda p: events.append(("batch", p.epoch, p.batch)),
-                   on_epoch=lambda e, m: events.append(("epoch", e, m)))
+                   on_epoch=lambda e, m: events.append(("epoch", e, m)),
+                   on_phase=lambda name, f: phases.append((name, f, len(events))))
     assert result.test_metrics["accuracy"] > 0.70
     assert result.epochs_completed == 2 and not result.stopped_early
     assert set(result.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
@@ -21,6 +23,11 @@ def test_small_subset_beats_70_percent_and_reports_progress_in_order():
     epoch_ends = [i for i, e in enumerate(events) if e[0] == "epoch"]
     assert epoch_ends == [57, 115]  # each epoch reported right after its last batch
     assert result.model.output_shape == (None, 10)
+    validating = [p for p in phases if p[0] == "validating"]
+    assert {p[2] for p in validating} == set(epoch_ends)    # after each epoch's last batch, before its epoch event
+    assert all([p[1] for p in validating if p[2] == end][-1] == 1.0 for end in epoch_ends)   # its own progress
+    assert [p[0] for p in phases if p[0] != "validating"] == ["recalibrating", "testing"]
+    assert all(p[2] == len(events) for p in phases if p[0] != "validating")
 
 
 def test_should_stop_stops_within_a_batch_and_keeps_the_complete_epoch():
