@@ -39,7 +39,7 @@ listing = registry.list_models()
 labels = {}
 for m in listing.models:
     acc = fmt_pct(m.accuracy, current) if m.accuracy is not None else tr("sidebar.no_accuracy")
-    labels[str(m.path)] = f"{m.name} · {acc}" + (f" · {tr('sidebar.shipped')}" if m.shipped else "")
+    labels[str(m.path)] = f"{m.display_name} · {acc}" + (f" · {tr('sidebar.shipped')}" if m.shipped else "")
 if labels:
     active = active_model_path()
     st.session_state["model_choice"] = active if active in labels else next(iter(labels))
@@ -55,6 +55,6 @@ if listing.problems:
     with st.sidebar.expander(tr("sidebar.problems")):
         st.caption(tr("sidebar.problems_help"))
         for p in listing.problems:
-            st.text(p)
+            st.text(p.message(current))
 
 page.run()

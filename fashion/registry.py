@@ -8,19 +8,31 @@ TensorFlow import) and reports, rather than raises on, anything it cannot read.
 """
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import os
 import re
 import tempfile
+import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import cards
+from .errors import CardError, ModelFileError, StudioError
+
 REPO_DIR = Path(__file__).resolve().parent.parent
 SHIPPED_DIR = REPO_DIR / "models"
 DEFAULT_MODEL = SHIPPED_DIR / "fashion_mnist_cnn.keras"
-MAX_MODEL_BYTES = 50 * 1024 * 1024
+MAX_MODEL_BYTES = 50 * 1024 * 1024      # the .keras file on disk
+MAX_WEIGHTS_BYTES = 50 * 1024 * 1024    # its weights unpacked (the shipped model: 3.6 MB)
+MAX_CONFIG_BYTES = 1024 * 1024          # config.json / metadata.json unpacked (the shipped model: 60 KB)
+MAX_MEMBERS = 64                        # a .keras file holds 3
+MAX_CONFIG_DEPTH = 64                   # nesting of config.json (nested models go ~20 deep)
+STALE_SECONDS = 3600                    # a save takes seconds; a reservation or temp file this old is left over
 
 
 def studio_home() -> Path:
@@ -33,16 +45,27 @@ def user_dir() -> Path:
 
 @dataclass
 class ModelEntry:
-    """A model found on disk with its card."""
+    """A model found on disk with its card. A model whose card is missing or broken is
+    still listed (card_valid False, card {}): nothing of its card is trusted, and its
+    accuracy is None until measured."""
     name: str
     path: Path
     card: dict
     shipped: bool
+    card_valid: bool = True
 
     @property
     def accuracy(self) -> float | None:
+        if not self.card_valid:
+            return None
         acc = (self.card.get("test_metrics") or {}).get("accuracy")
-        return float(acc) if isinstance(acc, (int, float)) else None
+        return float(acc) if isinstance(acc, (int, float)) and not isinstance(acc, bool) else None
+
+    @property
+    def display_name(self) -> str:
+        """The name as the user typed it (unicode kept), else the file's name."""
+        shown = self.card.get("display_name") if self.card_valid else None
+        return shown if isinstance(shown, str) and shown.strip() else self.name
 
     @property
     def card_path(self) -> Path:
@@ -50,39 +73,134 @@ class ModelEntry:
 
 
 @dataclass
+class Problem:
+    """One file the listing could not fully use: `error` says why (keyed), `listed` whether
+    the model is still offered (a broken card) or skipped (a broken model file)."""
+    file: str
+    error: StudioError
+    listed: bool
+
+    def message(self, lang: str = "en") -> str:
+        from .i18n import t
+        key = "card.problem.listed" if self.listed else "registry.problem.skipped"
+        return t(key, lang, problem=self.error.message(lang))
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+@dataclass
 class Listing:
     models: list[ModelEntry] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)   # one sentence per skipped file
+    problems: list[Problem] = field(default_factory=list)   # one per file with something wrong
+
+
+def clean_display_name(name) -> str:
+    """The name as given, minus control characters, at most 60 characters."""
+    text = "".join(c for c in str(name) if unicodedata.category(c)[0] != "C")
+    return " ".join(text.split())[:60]
 
 
 def safe_name(name: str) -> str:
-    """A file-system-safe model name: letters, digits, '-', '_' (nothing else survives)."""
-    name = re.sub(r"[^A-Za-z0-9_-]+", "-", str(name)).strip("-_")[:60]
-    return name or "model"
+    """A file-system-safe model name: ASCII letters, digits, '-', '_'. Accented letters
+    are transliterated (Camiseta-año -> Camiseta-ano); a name with no Latin letters at all
+    (模型) becomes model-<hash of the name>, so different names stay different."""
+    shown = clean_display_name(name)
+    ascii_ = unicodedata.normalize("NFKD", shown).encode("ascii", "ignore").decode("ascii")
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", ascii_).strip("-_.")[:60]
+    if safe:
+        return safe
+    if shown:
+        return "model-" + hashlib.sha1(shown.encode("utf-8")).hexdigest()[:8]
+    return "model"
 
 
 def read_card(path: Path) -> dict:
-    """The model card as a dict; ValueError if it is not one of ours."""
-    with open(path, encoding="utf-8") as f:
-        card = json.load(f)
-    if not isinstance(card, dict) or "test_metrics" not in card:
-        raise ValueError("not a Fashion Studio model card")
-    return card
+    """The model card as a dict, checked against the schema (fashion/cards.py); CardError
+    (a ValueError) if it is not a valid card, OSError if it cannot be read."""
+    return cards.load_card(Path(path))
+
+
+def _open_problem(path: Path, e: OSError) -> ModelFileError:
+    if isinstance(e, IsADirectoryError) or path.is_dir():
+        return ModelFileError("model.error.is_directory", name=path.name)
+    if isinstance(e, PermissionError) or e.errno == errno.EACCES:
+        return ModelFileError("model.error.no_permission", name=path.name)
+    if isinstance(e, FileNotFoundError):
+        return ModelFileError("model.error.missing", name=path.name)
+    return ModelFileError("model.error.unloadable", name=path.name, error=e.strerror or type(e).__name__)
+
+
+def _member_limit(name: str) -> int:
+    return MAX_WEIGHTS_BYTES if name.endswith((".h5", ".npz")) else MAX_CONFIG_BYTES
 
 
 def check_keras_file(path: Path) -> None:
-    """Cheap structural check of a .keras file (a zip with config.json); ValueError if not."""
+    """Cheap structural check of a .keras file from its zip directory: size on disk, a
+    config.json inside, and every member's declared unpacked size within its limit.
+    ModelFileError (a ValueError) if not; nothing is unpacked."""
     path = Path(path)
-    size = path.stat().st_size
-    if size > MAX_MODEL_BYTES:
-        raise ValueError(f"{path.name} is {size / 1e6:.0f} MB; models over {MAX_MODEL_BYTES // 2**20} MB are refused")
+    if path.is_dir():
+        raise ModelFileError("model.error.is_directory", name=path.name)
+    try:
+        size = path.stat().st_size
+        if size > MAX_MODEL_BYTES:
+            raise ModelFileError("model.error.too_big", name=path.name, mb=round(size / 2**20),
+                                 limit=MAX_MODEL_BYTES // 2**20)
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except OSError as e:
+        raise _open_problem(path, e) from None
+    except (zipfile.BadZipFile, ValueError, EOFError) as e:
+        if isinstance(e, ModelFileError):
+            raise
+        raise ModelFileError("model.error.not_zip", name=path.name) from None
+    if "config.json" not in {i.filename for i in infos}:
+        raise ModelFileError("model.error.no_config", name=path.name)
+    total = 0
+    for info in infos[:MAX_MEMBERS + 1]:
+        limit = _member_limit(info.filename)
+        total += info.file_size
+        if info.file_size > limit or len(infos) > MAX_MEMBERS or total > MAX_WEIGHTS_BYTES + MAX_CONFIG_BYTES:
+            raise ModelFileError("model.error.member_too_big", name=path.name, member=info.filename[:80],
+                                 limit=limit // 2**20)
+
+
+def verify_keras_file(path: Path) -> None:
+    """check_keras_file, then unpack every member as a stream, counting bytes against its
+    limit (a member that inflates past what it declares is stopped there, never held in
+    memory), and parse config.json with its nesting bounded. Run before Keras opens it."""
+    path = Path(path)
+    check_keras_file(path)
     try:
         with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError) as e:
-        raise ValueError(f"{path.name} is not a readable .keras file ({e})") from e
-    if "config.json" not in names:
-        raise ValueError(f"{path.name} is not a Keras model (no config.json inside)")
+            for info in z.infolist():
+                limit = _member_limit(info.filename)
+                keep = info.filename == "config.json"
+                parts, n = [], 0
+                with z.open(info) as f:
+                    while chunk := f.read(1 << 20):
+                        n += len(chunk)
+                        if n > limit:
+                            raise ModelFileError("model.error.member_too_big", name=path.name,
+                                                 member=info.filename[:80], limit=limit // 2**20)
+                        if keep:
+                            parts.append(chunk)
+                if keep:
+                    config = b"".join(parts)
+    except ModelFileError:
+        raise
+    except OSError as e:
+        raise _open_problem(path, e) from None
+    except (zipfile.BadZipFile, ValueError, EOFError, RuntimeError, NotImplementedError):
+        raise ModelFileError("model.error.not_zip", name=path.name) from None
+    try:
+        parsed = cards.parse_bounded(config, "config.json", max_depth=MAX_CONFIG_DEPTH)
+    except CardError:
+        parsed = None
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("class_name"), str) \
+            or not isinstance(parsed.get("config"), dict):
+        raise ModelFileError("model.error.config_invalid", name=path.name)
 
 
 def _scan(folder: Path, shipped: bool, listing: Listing) -> None:
@@ -91,22 +209,32 @@ def _scan(folder: Path, shipped: bool, listing: Listing) -> None:
     for model_path in sorted(folder.glob("*.keras")):
         if model_path.name.startswith("."):
             continue  # temp files of a save in progress
-        card_path = model_path.with_suffix(".json")
         try:
             check_keras_file(model_path)
-            card = read_card(card_path) if card_path.exists() else {"test_metrics": {}}
-        except (OSError, ValueError) as e:
-            listing.problems.append(f"{model_path.name}: skipped ({e}).")
+        except ModelFileError as e:
+            listing.problems.append(Problem(model_path.name, e, listed=False))
             continue
-        listing.models.append(ModelEntry(model_path.stem, model_path, card, shipped))
+        card_path = model_path.with_suffix(".json")
+        card, valid = {}, False
+        if card_path.exists():
+            try:
+                card, valid = read_card(card_path), True
+            except CardError as e:
+                listing.problems.append(Problem(card_path.name, e, listed=True))
+            except OSError as e:
+                listing.problems.append(Problem(card_path.name, CardError(
+                    "card.error.unreadable", file=card_path.name, error=e.strerror or type(e).__name__), listed=True))
+        listing.models.append(ModelEntry(model_path.stem, model_path, card, shipped, card_valid=valid))
 
 
 def list_models() -> Listing:
-    """Shipped models first (the default on top), then the user's, newest first."""
+    """Shipped models first (the default on top), then the user's, newest first.
+    Left-overs of saves that died (see clean_stale) are removed on the way."""
     listing = Listing()
     _scan(SHIPPED_DIR, True, listing)
     listing.models.sort(key=lambda m: m.path != DEFAULT_MODEL)
     user = Listing()
+    clean_stale(user_dir())
     _scan(user_dir(), False, user)
     user.models.sort(key=lambda m: str(m.card.get("date", "")), reverse=True)
     listing.models += user.models
@@ -117,7 +245,8 @@ def list_models() -> Listing:
 def _atomic_write_bytes(target: Path, write) -> None:
     """Call write(tmp_path) then move the temp file over target in one step."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".tmp-{target.stem}-", suffix=target.suffix)
+    # the owner's pid is in the name, so a left-over of a killed save can be told from a live one
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".tmp-{os.getpid()}-{target.stem}-", suffix=target.suffix)
     os.close(fd)
     try:
         write(tmp)
@@ -136,9 +265,85 @@ def write_card(path: Path, card: dict) -> None:
     _atomic_write_bytes(Path(path), write)
 
 
+_TEMP_PID = re.compile(r"^\.tmp-(\d+)-")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True            # alive, another user's
+    except OSError:
+        return False
+    return True
+
+
+def _is_stale(path: Path, pid: int | None, now: float) -> bool:
+    """Left over by a save that died: its owner is gone, or it is older than any save."""
+    try:
+        age = now - path.stat().st_mtime
+    except OSError:
+        return False
+    if pid is not None and pid != os.getpid() and not _pid_alive(pid):
+        return True
+    return age > STALE_SECONDS
+
+
+def _reservation_pid(path: Path) -> int | None:
+    try:
+        text = path.read_text(encoding="ascii", errors="ignore").split()
+        return int(text[0]) if text else None
+    except (OSError, ValueError):
+        return None
+
+
+def clean_stale(folder: Path) -> list[str]:
+    """Remove reservations and temp files that a killed save left behind in folder (the
+    owner process is dead, or the file is older than STALE_SECONDS); their names become
+    free again. Files of saves still running are left alone. Returns the names removed."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    now = time.time()
+    try:
+        names = [p for p in folder.iterdir() if p.name.startswith(".")]
+    except OSError:
+        return removed
+    for p in names:
+        if p.name.endswith(".reserved"):
+            pid = _reservation_pid(p)
+        elif p.name.startswith(".tmp-"):
+            m = _TEMP_PID.match(p.name)
+            pid = int(m.group(1)) if m else None
+        else:
+            continue
+        if p.is_file() and _is_stale(p, pid, now):
+            try:
+                p.unlink()
+                removed.append(p.name)
+            except OSError:
+                pass
+    return removed
+
+
+def _try_reserve(lock: Path) -> bool:
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w") as f:
+        f.write(f"{os.getpid()} {time.time():.0f}\n")
+    return True
+
+
 def reserve_name(folder: Path, base: str) -> Path:
     """A fresh `<base>[-n].keras` path in folder, reserved with O_EXCL so two trainings
-    finishing at the same moment never get the same name."""
+    finishing at the same moment never get the same name. A reservation left by a save
+    that died is taken over, so names are not burned."""
     folder.mkdir(parents=True, exist_ok=True)
     base = safe_name(base)
     for n in range(0, 10000):
@@ -146,18 +351,24 @@ def reserve_name(folder: Path, base: str) -> Path:
         lock = folder / f".{stem}.reserved"
         if (folder / f"{stem}.keras").exists():
             continue
-        try:
-            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-        except FileExistsError:
-            continue
-        return folder / f"{stem}.keras"
+        if _try_reserve(lock):
+            return folder / f"{stem}.keras"
+        if _is_stale(lock, _reservation_pid(lock), time.time()):
+            try:
+                lock.unlink()
+            except OSError:
+                continue
+            if _try_reserve(lock):
+                return folder / f"{stem}.keras"
     raise RuntimeError(f"no free model name for {base!r} in {folder}")
 
 
 def save_model(model, card: dict, name: str, folder: Path | None = None, overwrite: bool = False) -> Path:
     """Save model and card atomically; returns the .keras path. Without overwrite, a
-    taken name gets a numeric suffix."""
+    taken name gets a numeric suffix. The name as given (unicode and all) is kept in the
+    card as display_name; the file name is its safe transliteration."""
     folder = Path(folder) if folder else user_dir()
+    clean_stale(folder)
     if overwrite:
         path = folder / f"{safe_name(name)}.keras"
         folder.mkdir(parents=True, exist_ok=True)
@@ -165,7 +376,8 @@ def save_model(model, card: dict, name: str, folder: Path | None = None, overwri
         path = reserve_name(folder, name)
     try:
         _atomic_write_bytes(path, model.save)
-        card = {**card, "name": path.stem, "file": path.name}
+        card = {**card, "name": path.stem, "file": path.name,
+                "display_name": clean_display_name(name) or path.stem}
         write_card(path.with_suffix(".json"), card)
     finally:
         reserved = folder / f".{path.stem}.reserved"
@@ -175,11 +387,23 @@ def save_model(model, card: dict, name: str, folder: Path | None = None, overwri
 
 
 def load_model(path: Path | str):
-    """Load a .keras model safely (size-checked, safe_mode=True, no custom objects)."""
+    """Load a .keras model safely: every part's unpacked size bounded and config.json
+    checked before Keras sees the file (verify_keras_file), then safe_mode=True with no
+    custom objects. Anything Keras cannot build becomes a ModelFileError."""
     path = Path(path)
-    check_keras_file(path)
+    verify_keras_file(path)
     import keras
-    return keras.models.load_model(path, compile=False, safe_mode=True)
+    try:
+        return keras.models.load_model(path, compile=False, safe_mode=True)
+    except (MemoryError, RecursionError) as e:
+        raise ModelFileError("model.error.unloadable", name=path.name, error=type(e).__name__) from None
+    except Exception as e:  # a config Keras cannot build: unknown layers, wrong shapes, ...
+        raise ModelFileError("model.error.unloadable", name=path.name, error=_first_line(e)) from None
+
+
+def _first_line(e: BaseException) -> str:
+    lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+    return (lines[0][:160] if lines else type(e).__name__)
 
 
 def delete_model(entry: ModelEntry) -> None:

@@ -1,0 +1,89 @@
+"""Strings of the core's keyed errors (fashion/errors.py): settings, training, model files,
+model cards and the registry. Pages and the command line show them as they are."""
+
+STRINGS = {
+    # --- settings that cannot run (TrainConfig.problems, models.custom_problems)
+    "config.err.invalid": ("These settings cannot run.", "Estos ajustes no pueden ejecutarse."),
+    "config.err.type": ("{name} must be {kind}.", "{name} debe ser {kind}."),
+    "config.err.kind.int": ("a whole number", "un número entero"),
+    "config.err.kind.number": ("a number", "un número"),
+    "config.err.kind.text": ("a text", "un texto"),
+    "config.err.kind.bool": ("true or false", "verdadero o falso"),
+    "config.err.kind.object": ("a JSON object such as {{\"filters\": 32}}", "un objeto JSON como {{\"filters\": 32}}"),
+    "config.err.kind.list": ("a list of names", "una lista de nombres"),
+    "config.err.kind.int_list": ("a list of whole numbers", "una lista de números enteros"),
+    "config.err.architecture": ("Unknown architecture {name!r}; choose one of {choices}.",
+                                "Arquitectura desconocida {name!r}; elige una de {choices}."),
+    "config.err.range": ("{name} must be between {low} and {high}.", "{name} debe estar entre {low} y {high}."),
+    "config.err.learning_rate": ("The learning rate must be above 0 and at most 1.",
+                                 "La tasa de aprendizaje debe ser mayor que 0 y como mucho 1."),
+    "config.err.choice": ("{name} must be one of {choices}.", "{name} debe ser uno de {choices}."),
+    "config.err.validation_split": ("The validation share must be at least 0 and below 0.5.",
+                                    "La parte de validación debe ser al menos 0 y menor que 0,5."),
+    "config.err.train_subset": ("Use 0 (all images) or at least 100 training images.",
+                                "Usa 0 (todas las imágenes) o al menos 100 imágenes de entrenamiento."),
+    "config.err.label_smoothing": ("Label smoothing must be at least 0 and below 0.5.",
+                                   "El suavizado de etiquetas debe ser al menos 0 y menor que 0,5."),
+    "config.err.weight_decay": ("Weight decay cannot be negative.", "El decaimiento de pesos no puede ser negativo."),
+    "config.err.warmup": ("The warm-up must be at least 0 and shorter than the run ({epochs} epochs).",
+                          "El calentamiento debe ser al menos 0 y más corto que la ejecución ({epochs} épocas)."),
+    "config.err.augmentations": ("Unknown augmentation(s) {names}; choose from {choices}.",
+                                 "Aumento(s) de datos desconocido(s) {names}; elige entre {choices}."),
+    "config.err.batch_too_big": ("The batch size ({batch}) is larger than the {images} images left for training: "
+                                 "lower the batch size, use more images or a smaller validation share.",
+                                 "El tamaño de lote ({batch}) es mayor que las {images} imágenes que quedan para "
+                                 "entrenar: baja el tamaño de lote, usa más imágenes o una parte de validación menor."),
+    "config.err.arch_param": ("The architecture {arch} has no setting {name!r}; it has: {known}.",
+                              "La arquitectura {arch} no tiene el ajuste {name!r}; tiene: {known}."),
+    "config.err.pooling": ("pooling must be 'max', 'average' or 'none'.",
+                           "pooling debe ser 'max', 'average' o 'none'."),
+    "config.err.kernel_size": ("kernel_size must be one of {choices}.", "kernel_size debe ser uno de {choices}."),
+    "config.err.dropout": ("dropout must be at least 0 and below 1.", "dropout debe ser al menos 0 y menor que 1."),
+    "config.err.too_big": ("Without pooling this network would have over {limit} million weights: add pooling, or "
+                           "use fewer filters, blocks or dense units.",
+                           "Sin pooling esta red tendría más de {limit} millones de pesos: añade pooling o usa "
+                           "menos filtros, bloques o unidades densas."),
+
+    # --- training that cannot finish or should not be kept
+    "train.err.no_epoch": ("Training stopped before the first epoch finished, so there is no model to keep.",
+                           "El entrenamiento se detuvo antes de terminar la primera época, así que no hay modelo "
+                           "que guardar."),
+    "train.err.diverged": ("Training diverged: the test accuracy is {accuracy}, no better than guessing. The "
+                           "model was not saved; lower the learning rate and try again.",
+                           "El entrenamiento divergió: la exactitud de prueba es {accuracy}, no mejor que adivinar. "
+                           "El modelo no se guardó; baja la tasa de aprendizaje y vuelve a intentarlo."),
+    "train.err.unexpected": ("Training failed unexpectedly ({error}).", "El entrenamiento falló de forma inesperada ({error})."),
+
+    # --- model files (.keras)
+    "model.error.missing": ("{name}: file not found.", "{name}: no se encontró el archivo."),
+    "model.error.is_directory": ("{name} is a folder, not a .keras file.", "{name} es una carpeta, no un archivo .keras."),
+    "model.error.no_permission": ("{name} cannot be read (no permission).", "{name} no se puede leer (sin permiso)."),
+    "model.error.too_big": ("{name} is {mb} MB; models over {limit} MB are refused.",
+                            "{name} ocupa {mb} MB; se rechazan los modelos de más de {limit} MB."),
+    "model.error.not_zip": ("{name} is not a readable .keras file.", "{name} no es un archivo .keras legible."),
+    "model.error.no_config": ("{name} is not a Keras model (no config.json inside).",
+                              "{name} no es un modelo de Keras (no contiene config.json)."),
+    "model.error.member_too_big": ("{name} was refused: its part {member} unpacks to more than {limit} MB.",
+                                   "Se rechazó {name}: su parte {member} ocupa más de {limit} MB al descomprimirse."),
+    "model.error.config_invalid": ("{name} was refused: its config.json is not a valid model description.",
+                                   "Se rechazó {name}: su config.json no es una descripción de modelo válida."),
+    "model.error.unloadable": ("{name} could not be loaded as a Keras model ({error}).",
+                               "{name} no se pudo cargar como modelo de Keras ({error})."),
+
+    # --- model cards (.json next to a model)
+    "card.error.too_big": ("{file}: the model card is {kb} KB; cards over {limit} KB are ignored.",
+                           "{file}: la ficha del modelo ocupa {kb} KB; se ignoran las fichas de más de {limit} KB."),
+    "card.error.not_json": ("{file}: the model card is not valid JSON.", "{file}: la ficha del modelo no es JSON válido."),
+    "card.error.too_deep": ("{file}: the model card is nested more than {limit} levels deep.",
+                            "{file}: la ficha del modelo tiene más de {limit} niveles de anidamiento."),
+    "card.error.not_card": ("{file}: not a Fashion Studio model card.", "{file}: no es una ficha de modelo de Fashion Studio."),
+    "card.error.field": ("{file}: the field {field!r} of the model card has the wrong type or value.",
+                         "{file}: el campo {field!r} de la ficha del modelo tiene un tipo o valor incorrecto."),
+    "card.error.unreadable": ("{file}: the model card cannot be read ({error}).",
+                              "{file}: la ficha del modelo no se puede leer ({error})."),
+    "card.problem.listed": ("{problem} The model is listed; its accuracy is measured on the test set, not read "
+                            "from the card.",
+                            "{problem} El modelo aparece en la lista; su exactitud se mide con el conjunto de "
+                            "prueba, no se lee de la ficha."),
+    "registry.problem.skipped": ("{problem} The file was skipped.", "{problem} Se omitió el archivo."),
+}
