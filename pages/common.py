@@ -64,6 +64,15 @@ def tr(key: str, **fmt) -> str:
     return t(key, lang(), **fmt)
 
 
+PROJECTOR_KEY = "projector"
+
+
+def projector() -> bool:
+    """Projector mode (the sidebar toggle): larger chart text, one-screen layouts, tabs
+    instead of long scrolls, durations in minutes."""
+    return bool(st.session_state.get(PROJECTOR_KEY, False))
+
+
 def names() -> list[str]:
     """Class names in the session's language."""
     return class_names(lang())
