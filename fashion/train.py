@@ -292,6 +292,8 @@ def _progress_callback(config, batches, on_batch, on_epoch, should_stop, state, 
 
         def on_epoch_begin(self, epoch, logs=None):
             state["epoch"], state["batch"] = epoch, 0
+            if state["weights"] is None and state["completed"]:
+                state["weights"] = self.model.get_weights()   # resumed: the restored epoch is the fallback
 
         def on_train_batch_end(self, batch, logs=None):
             state["batch"] = batch + 1
@@ -437,7 +439,8 @@ def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None 
     val_ds = make_dataset(x_val, y_val, config, training=False).map(lambda x, y: (x, targets(y)))
     model = build_and_compile(config, batches)
 
-    state = {"history": _load_history(backup_dir), "completed": 0}
+    state = {"history": _load_history(backup_dir)}
+    state["completed"] = len(state["history"].get("loss", []))   # epochs a resumed run already has
     state["backup_dir"] = backup_dir
     val_batches = math.ceil(len(x_val) / config.batch_size)
     callbacks = [_progress_callback(config, batches, on_batch, on_epoch, should_stop, state, on_phase, val_batches)]
