@@ -1,20 +1,26 @@
-"""Background training jobs: lifecycle, progress events in order, stop, failure, queue.
+"""Training jobs in worker processes: lifecycle, progress events in order, stop, a killed
+worker, the classroom rules (owners, per-browser limit, caps), and resuming after a
+server restart (a new JobManager over the same studio home).
 
-Real Fashion-MNIST throughout, on small subsets and one epoch so the file runs in
-about a minute on 2 CPU cores."""
+Real Fashion-MNIST throughout, on small subsets and few epochs; each run is a real
+`python -m fashion.worker` process."""
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
+import signal
 import threading
 
 import numpy as np
 import pytest
 
 from fashion import jobs
-from fashion.data import FashionMNIST, load
-from fashion.train import TrainConfig, TrainingFailed
+from fashion.i18n import t
+from fashion.train import TrainConfig
 
 TINY = TrainConfig(architecture="seed_cnn", epochs=1, batch_size=64, train_subset=600, validation_split=0.2, seed=3)
+RUN_S = 300   # a worker starts TensorFlow, loads the data and trains a tiny net: slow on a busy 2-core box
 
 
 def collect():
@@ -27,179 +33,172 @@ def collect():
     return events, listener
 
 
-def test_a_job_trains_reports_progress_in_order_and_saves(studio_home):
+def test_a_job_trains_in_a_worker_reports_progress_in_order_and_saves(studio_home):
     m = jobs.JobManager(max_running=1)
     events, listener = collect()
-    config = dataclasses.replace(TINY, epochs=2)
-    job = m.submit(config, name="tiny run", preset=None, listener=listener)
-    assert m.get(job.id) is job, "jobs are found by id (a reloaded tab finds its run)"
-    assert job.wait(300), "the job did not finish"
+    job = m.submit(dataclasses.replace(TINY, epochs=2), name="tiny run", listener=listener, owner="browser-a")
+    assert m.get(job.id) is job and len(job.id) >= 16, "jobs are found by an unguessable id"
+    assert job.wait(RUN_S), "the job did not finish"
     snap = job.snapshot()
     assert snap["state"] == jobs.DONE, snap["error"]
+    assert m.worker_pids() == [], "the worker process is gone once the job is over"
 
     kinds = [e.kind for e in events]
-    assert kinds[0] == "queued" and kinds[1] == "started"
-    assert kinds[-2:] == ["saved", "done"]
+    assert kinds[:2] == ["queued", "started"] and kinds[-2:] == ["saved", "done"]
     assert [e.seq for e in events] == list(range(1, len(events) + 1)), "events arrive in sequence order"
     batches = [e.data for e in events if e.kind == "batch"]
-    per_epoch = batches[0]["batches"]
-    assert per_epoch == int(np.ceil(480 / 64)) and len(batches) == 2 * per_epoch
+    assert batches[0]["batches"] == int(np.ceil(480 / 64))
     fractions = [b["fraction"] for b in batches]
     assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
-    assert all(b["eta"] is not None and b["eta"] >= 0 for b in batches)
-    # each epoch event follows that epoch's last batch
+    phases = [e.data["phase"] for e in events if e.kind == "phase"]
+    assert {"preparing", "training", "validating", "testing", "saving"} <= set(phases), phases
     epoch_at = [i for i, k in enumerate(kinds) if k == "epoch"]
-    assert len(epoch_at) == 2
-    assert events[epoch_at[0] - 1].data["batch"] == per_epoch and events[epoch_at[0] - 1].data["epoch"] == 0
     assert [events[i].data["epoch"] for i in epoch_at] == [1, 2]
 
-    assert len(snap["history"]["val_accuracy"]) == 2 and len(snap["history"]["loss"]) == 2
-    assert snap["loss_points"], "a smoothed per-batch loss series"
-    assert all(l > 0 for _, l in snap["loss_points"])
+    assert len(snap["history"]["val_accuracy"]) == 2 and snap["loss_points"]
     result = snap["result"]
     assert result["epochs_completed"] == 2 and 0.3 < result["test_metrics"]["accuracy"] <= 1.0
-    assert "python -m fashion train" in result["command"] and "--train-subset 600" in result["command"]
-    # saved to the registry, with a card, under the user's name (made file-safe)
+    assert "--train-subset 600" in result["command"]
     from fashion import registry
-    listing = registry.list_models()
-    saved = [e for e in listing.models if str(e.path) == result["model_path"]]
-    assert saved and saved[0].name.startswith("tiny-run")
-    assert saved[0].card["run_name"] == "tiny run" and len(saved[0].card["per_class"]) == 10
-    assert saved[0].card["history"]["val_accuracy"] == snap["history"]["val_accuracy"]
+    saved = [e for e in registry.list_models().models if str(e.path) == result["model_path"]]
+    assert saved and saved[0].name.startswith("tiny-run") and saved[0].card["run_name"] == "tiny run"
+    # the state on disk says the same, and the checkpoint folder is gone with the model saved
+    record = json.loads((m.job_dir(job) / "job.json").read_text())
+    assert record["state"] == jobs.DONE and record["owner"] == "browser-a"
+    assert not (m.job_dir(job) / "backup").exists()
 
 
-def test_stop_keeps_completed_epochs(studio_home):
+def test_a_killed_worker_fails_only_its_job(studio_home):
+    """Kill one worker mid-epoch (as the out-of-memory killer would): that job fails with a
+    translated message; the manager and the next job go on."""
     m = jobs.JobManager(max_running=1)
-    config = dataclasses.replace(TINY, epochs=20)
-    stopped_at = {}
+    killed = {}
 
-    def listener(event):
-        if event.kind == "epoch" and event.data["epoch"] == 1:
-            stopped_at["seq"] = event.seq
-            job.stop()
+    def kill_mid_epoch(event):
+        if event.kind == "batch" and event.data["batch"] >= 2 and not killed:
+            killed["pid"] = first._proc.pid
+            os.kill(killed["pid"], signal.SIGKILL)
 
-    job = m.submit(config, name="stopme", listener=listener)
-    assert job.wait(300)
-    snap = job.snapshot()
-    assert snap["state"] == jobs.STOPPED, snap["error"]
-    assert snap["stop_requested"]
-    kinds = [e.kind for e in snap["events"]]
-    assert "stopping" in kinds and kinds[-1] == "stopped"
-    # the stop is honoured within a batch: at most one more (partial) epoch ran
-    assert 1 <= snap["result"]["epochs_completed"] <= 2
-    assert snap["result"]["stopped_early"] and snap["result"]["model_path"]
-
-
-def test_stop_before_the_first_epoch_keeps_nothing(studio_home):
-    m = jobs.JobManager(max_running=1)
-
-    def listener(event):
-        if event.kind == "batch" and event.data["batch"] == 2:
-            job.stop()
-
-    job = m.submit(dataclasses.replace(TINY, epochs=3), name="early", listener=listener)
-    assert job.wait(300)
-    snap = job.snapshot()
-    assert snap["state"] == jobs.STOPPED and snap["error"] is None
-    assert snap["result"] is None and snap["history"] == {}
-
-
-def test_queue_limit_positions_and_cancel(studio_home):
-    m = jobs.JobManager(max_running=1)
-    gate = threading.Event()
-    first = m.submit(dataclasses.replace(TINY, epochs=30), name="first", save=False,
-                     listener=lambda e: gate.set() if e.kind == "batch" else None)
-    second = m.submit(TINY, name="second", save=False)
-    third = m.submit(TINY, name="third", save=False)
-    assert gate.wait(120), "the first job never started"
-    assert first.state == jobs.RUNNING
-    assert (second.state, third.state) == (jobs.QUEUED, jobs.QUEUED)
-    assert (m.queue_position(first), m.queue_position(second), m.queue_position(third)) == (0, 1, 2)
-    assert m.counts() == {"running": 1, "queued": 2, "limit": 1}
-
-    third.stop()                      # leaving the queue is immediate
-    assert third.state == jobs.CANCELLED and third.wait(0)
-    assert m.queue_position(second) == 1 and m.counts()["queued"] == 1
-
-    first.stop()
-    assert first.wait(120) and second.wait(300)
-    assert second.snapshot()["state"] == jobs.DONE
-    assert second.started >= first.finished - 1e-3, "the second job waited for the first"
-    assert m.counts() == {"running": 0, "queued": 0, "limit": 1}
-    assert [j.name for j in m.jobs()] == ["third", "second", "first"]
-
-
-def test_limit_from_environment(monkeypatch):
-    monkeypatch.setenv(jobs.ENV_MAX_TRAININGS, "3")
-    assert jobs.default_max_trainings() == 3 and jobs.JobManager().max_running == 3
-    monkeypatch.setenv(jobs.ENV_MAX_TRAININGS, "lots")
-    assert jobs.default_max_trainings() >= 1
-    monkeypatch.delenv(jobs.ENV_MAX_TRAININGS)
-    monkeypatch.setattr(jobs.os, "cpu_count", lambda: 2)
-    assert jobs.default_max_trainings() == 1
-
-
-def test_bad_config_is_refused_before_queueing():
-    m = jobs.JobManager(max_running=1)
-    with pytest.raises(ValueError, match="batch size"):
-        m.submit(dataclasses.replace(TINY, batch_size=1024))
-    assert m.jobs() == []
-
-
-def test_a_crash_in_training_fails_the_job_with_a_message(studio_home):
-    """Real images with one label out of range: Keras raises inside the thread; the job
-    is marked failed with a one-line message and the manager goes on."""
-    ds = load()
-    y_train = np.array(ds.y_train)
-    y_train[:] = 12  # not a class
-    broken = FashionMNIST(ds.x_train, y_train, ds.x_test, ds.y_test, ds.source)
-    m = jobs.JobManager(max_running=1, dataset=broken)
-    job = m.submit(TINY, name="broken")
-    assert job.wait(300)
-    snap = job.snapshot()
-    assert snap["state"] == jobs.FAILED
-    assert snap["error"].startswith("unexpected error") and "Traceback" not in snap["error"]
-    assert "label value of 12" in snap["error"] and "File " not in snap["error"]
-    assert "\n" not in snap["error"]
+    first = m.submit(dataclasses.replace(TINY, epochs=20), name="doomed", listener=kill_mid_epoch, owner="a")
+    second = m.submit(TINY, name="survivor", save=False, owner="b")
+    assert first.wait(RUN_S)
+    snap = first.snapshot()
+    assert killed and snap["state"] == jobs.FAILED
+    assert snap["error_key"] == "train.err.worker_killed" and snap["error_params"] == {"signal": 9}
+    assert t(snap["error_key"], "es", **snap["error_params"]).startswith("El entrenamiento falló")
+    assert second.wait(RUN_S) and second.snapshot()["state"] == jobs.DONE, second.snapshot()["error"]
     assert m.counts()["running"] == 0
 
 
-def test_training_failed_becomes_the_jobs_message(studio_home):
-    def diverging(config, **kw):
-        raise TrainingFailed("the loss became NaN (not a number): the learning rate is probably too high.")
+def test_ownership_per_browser_limit_and_caps(studio_home):
+    m = jobs.JobManager(max_running=1, limits=jobs.Limits(max_running=1, max_epochs=10, max_queue=1))
+    first = m.submit(dataclasses.replace(TINY, epochs=10), name="mine", save=False, owner="alice")
+    try:
+        with pytest.raises(jobs.JobRefused) as refused:
+            m.submit(TINY, owner="alice")
+        assert refused.value.key == "train.err.one_per_browser"
+        with pytest.raises(jobs.JobRefused) as refused:
+            m.submit(dataclasses.replace(TINY, epochs=11), owner="bob")
+        assert refused.value.key == "train.err.epochs_cap" and refused.value.params == {"limit": 10}
+        waiting = m.submit(TINY, name="bob's", save=False, owner="bob")
+        with pytest.raises(jobs.JobRefused) as refused:
+            m.submit(TINY, owner="carol")
+        assert refused.value.key == "train.err.queue_full"
 
-    m = jobs.JobManager(max_running=1, train_fn=diverging)
-    job = m.submit(TINY, name="nan")
-    assert job.wait(30)
-    snap = job.snapshot()
-    assert snap["state"] == jobs.FAILED and "NaN" in snap["error"]
-    assert [e.kind for e in snap["events"]] == ["queued", "started", "failed"]
+        # another browser may not stop alice's run; the teacher may
+        with pytest.raises(jobs.JobRefused) as refused:
+            m.stop(first.id, requester="bob")
+        assert refused.value.key == "train.err.not_yours"
+        with pytest.raises(jobs.JobRefused):
+            m.stop(first.id, requester=None)
+        assert not first.stop_requested and m.active_job_of("alice") is first
+        assert m.stop(waiting.id, requester="bob") and waiting.state == jobs.CANCELLED
+        assert m.stop(first.id, requester="someone", teacher=True)
+        assert m.stop("no-such-job", requester="alice") is False
+    finally:
+        first.stop()
+    assert first.wait(RUN_S)
+    assert m.active_job_of("alice") is None
 
 
-def test_memory_stays_bounded(studio_home):
-    """Old finished jobs are forgotten and the batch-loss series is thinned."""
-    from fashion.train import BatchProgress
-    m = jobs.JobManager(max_running=1, train_fn=lambda config, **kw: (_ for _ in ()).throw(TrainingFailed("x")))
-    made = [m.submit(TINY, name=f"j{i}") for i in range(jobs.MAX_FINISHED_JOBS + 5)]
-    for j in made:
-        assert j.wait(30)
-    m.submit(TINY, name="last").wait(30)
-    assert len(m.jobs()) <= jobs.MAX_FINISHED_JOBS + 1
-    assert m.get(made[0].id) is None and m.get(made[-1].id) is not None
+def test_limits_from_settings_then_environment(monkeypatch):
+    monkeypatch.setenv(jobs.ENV_MAX_TRAININGS, "3")
+    monkeypatch.setenv(jobs.ENV_MAX_EPOCHS, "12")
+    limits = jobs.Limits.from_settings({"max_epochs": 7, "max_queue": "lots"})
+    assert (limits.max_running, limits.max_epochs, limits.max_queue) == (3, 7, jobs.Limits.max_queue)
+    assert jobs.JobManager().max_running == 3
+    monkeypatch.delenv(jobs.ENV_MAX_TRAININGS)
+    monkeypatch.setattr(jobs.os, "cpu_count", lambda: 2)
+    assert jobs.default_max_trainings() == 1 and jobs.default_worker_threads() == 1
 
+
+def test_bad_config_is_refused_before_queueing(studio_home):
+    m = jobs.JobManager(max_running=1)
+    with pytest.raises(ValueError, match="batch size"):
+        m.submit(dataclasses.replace(TINY, batch_size=1024))
+    assert m.jobs() == [] and not (studio_home / "jobs").exists()
+
+
+def test_a_restart_resumes_the_queue_and_the_interrupted_run(studio_home):
+    """The server dies mid-run (every worker killed, a new manager in its place): the run
+    continues from its last complete epoch and the queue comes back in order."""
+    m = jobs.JobManager(max_running=1)
+    stopped_after = threading.Event()
+
+    def after_first_epoch(event):
+        if event.kind == "epoch" and event.data["epoch"] == 1:
+            stopped_after.set()
+
+    running = m.submit(dataclasses.replace(TINY, epochs=3), name="long", listener=after_first_epoch, owner="a")
+    queued = m.submit(TINY, name="next", save=False, owner="b")
+    assert stopped_after.wait(RUN_S)
+    m.shutdown()                                   # the old server is gone
+    assert json.loads((m.job_dir(running) / "job.json").read_text())["state"] == jobs.RUNNING
+
+    again = jobs.JobManager(max_running=1)
+    resumed, waiting = again.get(running.id), again.get(queued.id)
+    assert resumed is not None and waiting is not None and resumed.resumes == 1
+    assert resumed.owner == "a" and len(resumed.history["loss"]) >= 1
+    assert again.queue_position(waiting) == 1, "the queue is back, in order"
+    assert resumed.wait(RUN_S) and waiting.wait(RUN_S)
+    snap = resumed.snapshot()
+    assert snap["state"] == jobs.DONE, snap["error"]
+    assert snap["result"]["epochs_completed"] == 3 and len(snap["history"]["val_accuracy"]) == 3
+    assert waiting.snapshot()["state"] == jobs.DONE
+
+
+def test_an_interrupted_run_that_cannot_resume_is_kept_as_stopped(studio_home, monkeypatch):
+    """With resuming switched off, a run interrupted after an epoch becomes a stopped run
+    whose completed epoch is saved as a model."""
+    m = jobs.JobManager(max_running=1)
+    one = threading.Event()
+    job = m.submit(dataclasses.replace(TINY, epochs=5), name="halfway", owner="a",
+                   listener=lambda e: one.set() if e.kind == "epoch" else None)
+    assert one.wait(RUN_S)
+    m.shutdown()
+    monkeypatch.setenv(jobs.ENV_RESUME, "0")
+    again = jobs.JobManager(max_running=1)
+    kept = again.get(job.id)
+    assert kept.wait(RUN_S)
+    snap = kept.snapshot()
+    assert snap["state"] == jobs.STOPPED, snap["error"]
+    assert 1 <= snap["result"]["epochs_completed"] < 5 and snap["result"]["model_path"]
+
+
+def test_loss_series_stays_bounded():
     job = jobs.Job(TINY, "series", None, False, None)
     for step in range(20 * jobs.MAX_LOSS_POINTS):
-        job._on_batch(BatchProgress(step // 500, 40, step % 500 + 1, 500, 0.5, 0.8, float(step)))
+        job._on_batch({"epoch": step // 500, "epochs": 40, "batch": step % 500 + 1, "batches": 500,
+                       "loss": 0.5, "accuracy": 0.8, "elapsed": float(step), "fraction": 0.5, "eta": 1.0})
     assert len(job.loss_points) <= jobs.MAX_LOSS_POINTS
     xs = [x for x, _ in job.loss_points]
     assert xs == sorted(xs) and xs[-1] > 39
 
 
 def test_cli_command_reproduces_the_config():
-    from fashion.__main__ import config_from_args
     import argparse
     import shlex
-    from fashion.__main__ import _add_train_args
+    from fashion.__main__ import _add_train_args, config_from_args
     config = TrainConfig(architecture="custom", epochs=2, augment=True, augmentations=("shift", "erase"),
                          arch_params={"conv_blocks": 3, "filters": 16, "kernel_size": 5, "pooling": "average",
                                       "dropout": 0.1, "dense_units": 64, "batch_norm": False})

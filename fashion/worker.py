@@ -1,0 +1,185 @@
+"""One training run in its own process: `python -m fashion.worker`, driven by fashion.jobs.
+
+Why a subprocess of our own module rather than multiprocessing: the child starts from a
+clean interpreter whatever the parent's `__main__` is (the Streamlit CLI, pytest), nothing
+is pickled, the operating system reclaims every byte TensorFlow took when it exits, and a
+crash, a kill or the out-of-memory killer is just an exit status the server reads.
+
+The protocol is JSON lines. The parent writes the job (one line) and then, at any time,
+`stop` lines to the worker's stdin; the worker writes events to its stdout:
+
+    {"kind": "phase", "phase": "preparing" | "training" | "validating" | "testing" | "saving"}
+    {"kind": "batch", "epoch": 0, "epochs": 3, "batch": 12, "batches": 446, "loss": ..., ...}
+    {"kind": "epoch", "epoch": 1, "metrics": {"loss": ..., "val_accuracy": ...}}
+    {"kind": "stopping"}
+    {"kind": "saved", "model_path": "..."}
+    {"kind": "finished", "state": "done" | "stopped" | "failed", "result": {...},
+     "key": "train.err.nan", "params": {...}}          # key/params only when failed
+
+Everything else the process prints (TensorFlow's logs) goes to stderr, which the parent
+keeps in the job's folder. When stdin closes (the server went away) the worker exits at
+once: the checkpoint of its last complete epoch stays for the next server to resume.
+
+The worker caps TensorFlow's thread pools and lowers its own priority, so a server on
+the same two cores keeps answering students while it trains.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+import math
+import os
+import sys
+import threading
+
+NICENESS = 10   # the server's requests come first when both want a core
+
+
+def _cap_threads(threads: int) -> None:
+    """Before TensorFlow starts: at most `threads` for its op pools and for OpenMP."""
+    for var in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
+        os.environ[var] = str(threads)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        os.nice(NICENESS)
+    except (AttributeError, OSError):
+        pass
+
+
+def failure_key(message: str) -> str:
+    """The i18n key of a TrainingFailed message (train.py words its failures in English)."""
+    if "NaN" in message:
+        return "train.err.nan"
+    if "out of memory" in message:
+        return "train.err.oom"
+    return "train.err.failed"
+
+
+def plain(e: BaseException) -> str:
+    """A one-line description of an unexpected error: the line of its message that says
+    what went wrong, without the traceback TensorFlow folds into some messages."""
+    lines = [line.strip() for line in str(e).splitlines()]
+    skip = ("Graph execution error", "Detected at node", "File ", "[[", "Traceback")
+    useful = [line for line in lines if line and not line.startswith(skip)]
+    text = (useful[0] if useful else "").split("  ")[0][:200].rstrip(" .:")
+    return f"unexpected error ({type(e).__name__}){': ' + text if text else ''}."
+
+
+class Channel:
+    """The event stream to the parent: our real stdout, kept apart from stray prints."""
+
+    def __init__(self):
+        self._out = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+        os.dup2(2, 1)                     # anything else printed lands in the log
+        sys.stdout = sys.stderr
+        self._lock = threading.Lock()
+
+    def send(self, kind: str, **data) -> None:
+        line = json.dumps({"kind": kind, **data}, allow_nan=True)
+        with self._lock:
+            self._out.write(line + "\n")
+
+
+def run(spec: dict, channel: Channel, stop: threading.Event) -> None:
+    send = channel.send
+    send("phase", phase="preparing")
+    import tensorflow as tf
+    threads = int(spec.get("threads") or 1)
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    except RuntimeError:
+        pass  # already initialised: the environment variables above did it
+    from . import registry
+    from .data import load
+    from .train import TrainConfig, TrainingFailed, train
+
+    config = TrainConfig.from_dict(spec["config"])
+    epochs_seen = {"n": 0}
+
+    def on_batch(p) -> None:
+        eta = p.eta
+        send("batch", epoch=p.epoch, epochs=p.epochs, batch=p.batch, batches=p.batches, loss=p.loss,
+             accuracy=p.accuracy, elapsed=p.elapsed, fraction=p.fraction, eta=eta if math.isfinite(eta) else None)
+        if p.batch == p.batches:            # Keras now scores the validation set: not a silent pause
+            send("phase", phase="validating")
+
+    def on_epoch(epoch: int, metrics: dict) -> None:
+        epochs_seen["n"] = epoch + 1
+        send("epoch", epoch=epoch + 1, metrics={k: float(v) for k, v in metrics.items()})
+        last = epoch + 1 >= config.epochs or stop.is_set()
+        send("phase", phase="testing" if last else "training")
+
+    extra = {}
+    if "on_phase" in inspect.signature(train).parameters:   # train() reports its own silent steps
+        extra["on_phase"] = lambda phase, fraction=None: send("phase", phase=phase, fraction=fraction)
+    try:
+        dataset = load()
+        send("phase", phase="training")
+        result = train(config, on_batch=on_batch, on_epoch=on_epoch, should_stop=stop.is_set,
+                       dataset=dataset, backup_dir=spec.get("backup_dir"), **extra)
+    except TrainingFailed as e:
+        if stop.is_set() and epochs_seen["n"] == 0 and "first epoch" in str(e):
+            send("finished", state="stopped", result=None)     # nothing complete to keep
+        else:
+            send("finished", state="failed", key=failure_key(str(e)), params={"error": str(e)})
+        return
+    except MemoryError:
+        send("finished", state="failed", key="train.err.oom", params={})
+        return
+    except ValueError as e:
+        send("finished", state="failed", key="train.err.failed", params={"error": str(e)})
+        return
+
+    from .jobs import cli_command
+    summary = {"test_metrics": dict(result.test_metrics), "fit_seconds": float(result.fit_seconds),
+               "epochs_completed": int(result.epochs_completed), "stopped_early": bool(result.stopped_early),
+               "params": int(result.model.count_params()), "model_path": None, "command": cli_command(config),
+               "history": {k: [float(x) for x in v] for k, v in result.history.items()}}
+    if spec.get("save", True):
+        send("phase", phase="saving")
+        card = registry.make_card(result, summary["command"],
+                                  extra={"run_name": spec.get("name"), "preset": spec.get("preset")})
+        try:
+            path = registry.save_model(result.model, card, spec.get("name") or config.architecture,
+                                       folder=spec.get("save_dir") or None)
+        except OSError as e:
+            send("finished", state="failed", key="train.err.save", params={"error": e.strerror or str(e)},
+                 result=summary)
+            return
+        summary["model_path"] = str(path)
+        send("saved", model_path=str(path))
+    send("finished", state="stopped" if result.stopped_early else "done", result=summary)
+
+
+def main() -> int:
+    channel = Channel()
+    line = sys.stdin.readline()
+    if not line:
+        return 2
+    spec = json.loads(line)
+    _cap_threads(int(spec.get("threads") or 1))
+    stop = threading.Event()
+    if spec.get("stop"):
+        stop.set()   # finish an interrupted run with the epochs it completed
+
+    def listen() -> None:
+        for command in sys.stdin:
+            if command.strip() == "stop" and not stop.is_set():
+                stop.set()
+                channel.send("stopping")
+        os._exit(3)  # the server is gone: leave the checkpoint for the next one to resume
+
+    threading.Thread(target=listen, name="control", daemon=True).start()
+    try:
+        run(spec, channel, stop)
+    except Exception as e:  # the last line of defence: a message, not a silent death
+        import traceback
+        traceback.print_exc()
+        channel.send("finished", state="failed", key="train.err.failed", params={"error": plain(e)})
+    sys.stderr.flush()
+    os._exit(0)   # skip TensorFlow's slow, occasionally crashing interpreter teardown
+
+
+if __name__ == "__main__":
+    sys.exit(main())
