@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 
 LANGUAGES = {"es": "Español", "en": "English"}
-AREAS = ("common", "dataset", "evaluate", "train", "photo", "explain", "errors")
+AREAS = ("common", "dataset", "evaluate", "train", "photo", "explain", "errors", "classroom")
 
 
 def _build_table() -> dict[str, tuple[str, str]]:
