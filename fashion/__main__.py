@@ -149,7 +149,21 @@ def cmd_evaluate(a) -> int:
     except DatasetError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    ev = evaluate(model, ds.x_test, ds.y_test)
+    if getattr(a, "store", False):
+        from . import registry
+        from .classifier import Classifier
+        from .evaluation_store import compute, file_sha256, store_paths, write_store
+        path = a.model or registry.DEFAULT_MODEL
+        stored = compute(Classifier.of(model), ds, file_sha256(path))
+        try:
+            write_store(path, stored)
+        except OSError as e:
+            print(f"error: cannot write the evaluation store beside {path}: {e}", file=sys.stderr)
+            return 1
+        print(f"stored the evaluation of {path} in {', '.join(str(p) for p in store_paths(path))}", file=sys.stderr)
+        ev = stored.evaluation()
+    else:
+        ev = evaluate(model, ds.x_test, ds.y_test)
     if a.json:
         print(json.dumps(ev.to_dict()))
     else:
@@ -190,6 +204,9 @@ def main(argv=None) -> int:
     e = sub.add_parser("evaluate", help="test a model on the 10,000 test images")
     e.add_argument("--model", help="a .keras file (default: the shipped model)")
     e.add_argument("--json", action="store_true")
+    e.add_argument("--store", action="store_true",
+                   help="(re)compute the stored evaluation beside the model file (<model>.eval.npz/.json), "
+                        "which the app reads instead of running the model")
     p = sub.add_parser("predict", help="classify photos")
     p.add_argument("--model", help="a .keras file (default: the shipped model)")
     p.add_argument("--json", action="store_true", help="one JSON object per file")

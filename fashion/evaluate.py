@@ -6,51 +6,19 @@ so pages can cache the one expensive step (`predict_proba`).
 """
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
-from .data import NUM_CLASSES, class_names, to_model_input
+from .data import NUM_CLASSES, class_names
 
 
-_COMPILED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_COMPILED_LOCK = threading.Lock()
-
-
-def compiled_forward(model):
-    """The model's inference pass as one compiled TensorFlow graph, built once per model.
-
-    An eager `model(x)` dispatches every layer from Python (about 20-60 ms for one photo
-    through the shipped ResNet on 2 cores); the compiled graph does the same maths in a
-    few milliseconds, which matters when a whole class uploads at once."""
-    with _COMPILED_LOCK:
-        fn = _COMPILED.get(model)
-        if fn is None:
-            import tensorflow as tf
-            fn = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
-            _COMPILED[model] = fn
-    return fn
-
-
-def predict_proba(model, images: np.ndarray, batch_size: int = 250) -> np.ndarray:
-    """Class probabilities (N, 10) for uint8 (N, 28, 28) or float (N, 28, 28[, 1]) images,
-    in batches through the compiled model (no per-image loop, no `predict` overhead)."""
-    images = np.asarray(images)
-    if images.dtype == np.uint8:
-        prepare = to_model_input
-    else:
-        def prepare(a):
-            a = np.asarray(a, dtype=np.float32)
-            return a if a.ndim == 4 else a[..., None]
-    out = []
-    forward = compiled_forward(model)
-    for start in range(0, len(images), batch_size):
-        batch = prepare(images[start:start + batch_size])
-        out.append(np.asarray(forward(batch), dtype=np.float32))
-    return np.concatenate(out) if out else np.zeros((0, NUM_CLASSES), np.float32)
+def predict_proba(model, images: np.ndarray, batch_size: int | None = None) -> np.ndarray:
+    """Class probabilities (N, 10) for uint8 (N, 28, 28) or float [0, 1] (N, 28, 28[, 1])
+    images: the model's Classifier (one compiled, batched pass; `model` may be a Classifier)."""
+    from .classifier import Classifier
+    return Classifier.of(model).probabilities(images)
 
 
 @dataclass

@@ -15,11 +15,12 @@ here imports Streamlit; rendering helpers return plain uint8 arrays.
 """
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
+from .classifier import (TTA_MIRROR, Classifier, ClassifierError, as_input, head, is_flip_tta,  # noqa: F401
+                         output_layer, unwrap)
 from .data import NUM_CLASSES
 
 # Layers that keep a conv layer's spatial grid and only transform values: Grad-CAM
@@ -27,40 +28,15 @@ from .data import NUM_CLASSES
 _VALUE_LAYERS = ("BatchNormalization", "LayerNormalization", "GroupNormalization", "ReLU", "LeakyReLU",
                  "PReLU", "ELU", "Activation", "Add", "Dropout", "SpatialDropout2D", "GaussianNoise")
 _CONV_LAYERS = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D")
-TTA_MIRROR = "tta_mirror"          # the mirror layer's name in models.with_flip_tta
+
+# The model or image cannot be explained; the message says why and what to do.
+ExplainError = ClassifierError
 
 
-class ExplainError(ValueError):
-    """The model or image cannot be explained; the message says why and what to do."""
+# --- the network to look at (`unwrap` and `is_flip_tta` come from fashion.classifier) ---------
 
-
-# --- the network to look at -------------------------------------------------------
-
-def unwrap(model):
-    """The network to explain: the model itself, or, for a wrapper around one nested model
-    (e.g. the flip-TTA wrapper), that nested model (recursively)."""
-    import keras
-    nested = [layer for layer in model.layers if isinstance(layer, keras.Model)]
-    own_convs = [layer for layer in model.layers if type(layer).__name__ in _CONV_LAYERS]
-    if len(nested) == 1 and not own_convs:
-        return unwrap(nested[0])
-    return model
-
-
-def is_flip_tta(model) -> bool:
-    """True for a `models.with_flip_tta` wrapper (averages the image and its mirror)."""
-    names = {layer.name for layer in model.layers}
-    return TTA_MIRROR in names and unwrap(model) is not model
-
-
-def _input(model):
-    try:
-        inputs = model.inputs
-    except (AttributeError, ValueError):
-        inputs = None
-    if not inputs:
-        raise ExplainError(f"model {model.name!r} has no defined input; build it with keras.Input((28, 28, 1)).")
-    return inputs[0]
+def _network(model):
+    return model.network if isinstance(model, Classifier) else unwrap(model)
 
 
 def _output_shape(layer) -> tuple | None:
@@ -77,12 +53,13 @@ def _is_spatial(layer) -> bool:
 
 def conv_layers(model) -> list[str]:
     """Names of the convolutional layers of the (unwrapped) network, input to output."""
-    return [layer.name for layer in unwrap(model).layers if type(layer).__name__ in _CONV_LAYERS and _is_spatial(layer)]
+    return [layer.name for layer in _network(model).layers
+            if type(layer).__name__ in _CONV_LAYERS and _is_spatial(layer)]
 
 
 def spatial_layers(model) -> list[str]:
     """Names of every layer with an (H, W, C) output: conv, batch norm, activations, pooling, adds."""
-    return [layer.name for layer in unwrap(model).layers if _is_spatial(layer)]
+    return [layer.name for layer in _network(model).layers if _is_spatial(layer)]
 
 
 def layer_table(model) -> list[dict]:
@@ -90,7 +67,7 @@ def layer_table(model) -> list[dict]:
     batch axis), parameter count, and the settings that define it (`config`: filters,
     kernel, strides, padding, activation, units, rate, pool_size where they apply)."""
     rows = []
-    for layer in unwrap(model).layers:
+    for layer in _network(model).layers:
         shape = _output_shape(layer)
         cfg = {}
         for key in ("filters", "kernel_size", "strides", "padding", "activation", "units", "rate", "pool_size"):
@@ -114,40 +91,9 @@ def layer_table(model) -> list[dict]:
 # --- inputs -------------------------------------------------------------------------
 
 def _as_batch(images, single: bool) -> np.ndarray:
-    """(28, 28[, 1]) or (N, 28, 28[, 1]) uint8/float images -> float32 (N, 28, 28, 1) in [0, 1]."""
-    a = np.asarray(images)
-    if a.dtype == np.uint8:
-        a = a.astype(np.float32) / 255.0
-    else:
-        a = a.astype(np.float32)
-    if single:
-        if a.shape == (28, 28, 1):
-            a = a[..., 0]
-        if a.shape != (28, 28):
-            raise ExplainError(f"expected one 28x28 image, got an array of shape {a.shape}.")
-        a = a[None]
-    else:
-        if a.ndim == 4 and a.shape[-1] == 1:
-            a = a[..., 0]
-        if a.ndim != 3 or a.shape[1:] != (28, 28):
-            raise ExplainError(f"expected a batch of 28x28 images (N, 28, 28), got shape {a.shape}.")
-    if a.size and (not np.isfinite(a).all() or a.min() < -1e-6 or a.max() > 1 + 1e-6):
-        raise ExplainError("image values must lie in [0, 1] (floats) or 0-255 (uint8).")
-    return np.clip(a, 0.0, 1.0)[..., None]
-
-
-# --- sub-models (cached per network) --------------------------------------------------
-
-_SUBMODELS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def _submodel(net, key, outputs_fn):
-    """A keras.Model from net's input to outputs_fn(net), built once per (net, key)."""
-    import keras
-    cache = _SUBMODELS.setdefault(net, {})
-    if key not in cache:
-        cache[key] = keras.Model(_input(net), outputs_fn(net))
-    return cache[key]
+    """(28, 28[, 1]) or (N, 28, 28[, 1]) uint8/float images -> float32 (N, 28, 28, 1) in [0, 1]
+    (the Classifier's one input convention)."""
+    return as_input(images, single=single)
 
 
 def _layer(net, name):
@@ -157,35 +103,19 @@ def _layer(net, name):
         raise ExplainError(f"the network has no layer named {name!r}; choose one of {', '.join(spatial_layers(net))}.") from None
 
 
-def _output_layer(net):
-    try:
-        return net.outputs[0]._keras_history[0]
-    except (AttributeError, IndexError, TypeError):
-        return net.layers[-1]
-
-
-def _classifier(net):
-    """The last Dense layer (the classifier), or None."""
-    dense = [layer for layer in net.layers if type(layer).__name__ == "Dense"]
-    return dense[-1] if dense else None
-
-
 # --- feature maps and filters ---------------------------------------------------------
 
 def feature_maps(model, image, layer_names: list[str] | None = None) -> list[tuple[str, np.ndarray]]:
     """The (H, W, C) activations of each conv layer (or of `layer_names`) for one image,
-    in network order, from one forward pass of the unwrapped network."""
-    net = unwrap(model)
-    names = list(layer_names) if layer_names is not None else conv_layers(net)
+    in network order, from one compiled pass of the unwrapped network."""
+    clf = Classifier.of(model)
+    names = list(layer_names) if layer_names is not None else conv_layers(clf)
     if not names:
         return []
     for name in names:
-        if not _is_spatial(_layer(net, name)):
+        if not _is_spatial(_layer(clf.network, name)):
             raise ExplainError(f"layer {name!r} has no (H, W, C) output to show as feature maps.")
-    sub = _submodel(net, ("maps", tuple(names)), lambda n: [n.get_layer(k).output for k in names])
-    outs = sub(_as_batch(image, single=True), training=False)
-    outs = outs if isinstance(outs, (list, tuple)) else [outs]
-    return [(name, np.asarray(out)[0].astype(np.float32)) for name, out in zip(names, outs)]
+    return clf.feature_maps(image, names)
 
 
 def first_layer_filters(model) -> np.ndarray:
@@ -194,7 +124,7 @@ def first_layer_filters(model) -> np.ndarray:
     names = conv_layers(model)
     if not names:
         return np.zeros((0, 0, 0), np.float32)
-    kernel = np.asarray(unwrap(model).get_layer(names[0]).get_weights()[0], dtype=np.float32)
+    kernel = np.asarray(_network(model).get_layer(names[0]).get_weights()[0], dtype=np.float32)
     if kernel.ndim != 4:
         return np.zeros((0, 0, 0), np.float32)
     # Conv2D: (kh, kw, in, filters); DepthwiseConv2D: (kh, kw, in, multiplier).
@@ -206,7 +136,7 @@ def first_layer_filters(model) -> np.ndarray:
 def gradcam_layer(model) -> str:
     """The default Grad-CAM layer: the last conv layer, followed through its batch norm,
     activation and residual add (same grid) to the block's final activation."""
-    net = unwrap(model)
+    net = _network(model)
     convs = conv_layers(net)
     if not convs:
         raise ExplainError(f"model {net.name!r} has no convolutional layer, so Grad-CAM does not apply.")
@@ -222,81 +152,15 @@ def gradcam_layer(model) -> str:
     return chosen.name
 
 
-def _head(net):
-    """How to get class scores before the softmax: ('dense', layer) for a final Dense with
-    softmax (logits = its input @ kernel + bias), ('input', layer) for a final softmax
-    layer, else ('output', None): the probabilities themselves."""
-    last = _output_layer(net)
-    kind = type(last).__name__
-    act = getattr(getattr(last, "activation", None), "__name__", "")
-    if kind == "Dense" and act == "softmax":
-        return "dense", last
-    if kind == "Softmax" or (kind == "Activation" and act == "softmax"):
-        return "input", last
-    return "output", None
-
-
-def _scores_and_activation(net, x, layer_name: str, head, last, delta=None):
-    """One forward pass of net on x that returns (class scores, the target layer's output),
-    adding `delta` (zeros) to that output so the tape can differentiate with respect to it.
-
-    The graph is run node by node (Keras' own `_run_through_graph`): a sub-model that
-    returns an inner tensor hands back a copy the gradient does not flow through, and this
-    way nothing about the shared model is changed."""
-    target = net.get_layer(layer_name)
-    graph = getattr(net, "_functional", None) or net      # Sequential keeps its graph there
-    seen = {}
-
-    def operation_fn(op):
-        def call(*args, **kwargs):
-            if "training" in getattr(op, "_call_context_args", ()):
-                kwargs["training"] = False
-            if op is last and head != "output":
-                seen["head_input"] = args[0]
-            out = op(*args, **kwargs)
-            if op is target:
-                seen["activation"] = out
-                if delta is not None:
-                    out = out + delta
-            return out
-        return call
-
-    outputs = graph._run_through_graph([x], operation_fn=operation_fn)
-    if "activation" not in seen:
-        raise ExplainError(f"layer {layer_name!r} is not on the path from the image to the prediction.")
-    if head == "dense":
-        from keras import ops
-        scores = ops.matmul(seen["head_input"], last.kernel)
-        if last.use_bias:
-            scores = scores + last.bias
-    elif head == "input":
-        scores = seen["head_input"]
-    else:
-        scores = outputs[0] if isinstance(outputs, (list, tuple)) else outputs
-    return scores, seen["activation"]
-
-
-def _cam_once(net, x: np.ndarray, class_index: int, layer_name: str, method: str) -> np.ndarray:
-    import tensorflow as tf
-    head, last = _head(net)
-    target = _layer(net, layer_name)
-    if not _is_spatial(target):
-        raise ExplainError(f"layer {layer_name!r} has no (H, W, C) output; Grad-CAM needs a spatial layer.")
-    xt = tf.convert_to_tensor(x)
-    delta = tf.zeros((1,) + tuple(int(d) for d in target.output.shape[1:]), dtype=xt.dtype)
-    with tf.GradientTape() as tape:
-        tape.watch(delta)                    # d score / d delta = d score / d activation
-        scores, activations = _scores_and_activation(net, xt, layer_name, head, last, delta)
-        score = scores[:, class_index]
-    grads = tape.gradient(score, delta)
-    a = np.asarray(activations, dtype=np.float32)[0]
-    g = np.zeros_like(a) if grads is None else np.asarray(grads, dtype=np.float32)[0]
+def _cam(a: np.ndarray, g: np.ndarray, method: str) -> np.ndarray:
+    """One image's (H, W) map from its activations and gradients, resized to 28 x 28."""
+    import cv2
     if method == "classic":                  # Selvaraju et al.: channel weights = mean gradient
         cam = (a * g.mean(axis=(0, 1))).sum(axis=-1)
     else:                                    # element-wise (HiResCAM): gradient x activation per place
         cam = (a * g).sum(axis=-1)
-    cam = np.maximum(cam, 0.0)
-    resized = np.asarray(tf.image.resize(cam[None, :, :, None], (28, 28), method="bilinear"))[0, :, :, 0]
+    cam = np.maximum(cam, 0.0).astype(np.float32)
+    resized = cv2.resize(cam, (28, 28), interpolation=cv2.INTER_LINEAR)
     return np.maximum(resized, 0.0).astype(np.float32)
 
 
@@ -316,91 +180,57 @@ def grad_cam(model, image: np.ndarray, class_index: int | None = None, layer_nam
     weight per channel (the mean gradient), as in Selvaraju et al. (2017). Scores are taken
     before the softmax so a confident prediction does not flatten the map. `layer_name`
     defaults to `gradcam_layer(model)`. A flip-TTA wrapper's map is the average of the
-    image's map and the mirrored map of the mirror image."""
+    image's map and the mirrored map of the mirror image.
+
+    `model` is a keras.Model or a `Classifier`; the gradients come from the Classifier's
+    compiled two-output model (public Keras API only)."""
     if method not in ("element", "classic"):
         raise ExplainError("method must be 'element' or 'classic'.")
-    x = _as_batch(image, single=True)
+    clf = Classifier.of(model)
+    x = as_input(image, single=True)
     if class_index is None:
-        class_index = int(np.argmax(np.asarray(model(x, training=False))[0]))
+        class_index = int(np.argmax(clf.probabilities(x)[0]))
     if not 0 <= int(class_index) < NUM_CLASSES:
         raise ExplainError(f"class_index must be between 0 and {NUM_CLASSES - 1}, got {class_index}.")
-    net = unwrap(model)
-    layer_name = layer_name or gradcam_layer(net)
-    cam = _cam_once(net, x, int(class_index), layer_name, method)
-    if is_flip_tta(model):
-        mirrored = _cam_once(net, np.ascontiguousarray(x[:, :, ::-1, :]), int(class_index), layer_name, method)
+    layer_name = layer_name or gradcam_layer(clf)
+    if not _is_spatial(_layer(clf.network, layer_name)):
+        raise ExplainError(f"layer {layer_name!r} has no (H, W, C) output; Grad-CAM needs a spatial layer.")
+    batch = np.concatenate([x, x[:, :, ::-1]]) if clf.flip_tta else x
+    a, g = clf.activations_and_gradients(batch, int(class_index), layer_name)
+    cam = _cam(a[0], g[0], method)
+    if clf.flip_tta:
+        mirrored = _cam(a[1], g[1], method)
         cam = 0.5 * (_normalise(cam) + _normalise(mirrored[:, ::-1]))
     return _normalise(cam)
 
 
 # --- the embedding map ----------------------------------------------------------------
 
-def _features_pass(model, images, batch_size: int, max_dims: int | None, with_probabilities: bool):
-    net = unwrap(model)
-    classifier = _classifier(net)
-    source = classifier if classifier is not None else _output_layer(net)
-    dims = int(np.prod(source.input.shape[1:]))
-    # The inner network's probabilities stand for the model's own only when they are the
-    # same thing: no wrapper, or the flip wrapper (whose average is recomputed below).
-    own = net is model or is_flip_tta(model)
-    if with_probabilities and own:
-        sub = _submodel(net, ("penultimate+probabilities",), lambda n: [source.input, n.outputs[0]])
-    else:
-        sub = _submodel(net, ("penultimate",), lambda n: source.input)
-    x = _as_batch(images, single=False)
-    batch_size = max(1, min(batch_size, 20_000_000 // max(dims, 1)))   # about 80 MB per batch
-    reducer = None
-    if max_dims and dims > max_dims:
-        from sklearn.random_projection import SparseRandomProjection
-        reducer = SparseRandomProjection(n_components=max_dims, random_state=0).fit(np.zeros((1, dims), np.float32))
-    feats_out, probs_out = [], []
-    for i in range(0, len(x), batch_size):
-        batch = x[i:i + batch_size]
-        out = sub(batch, training=False)
-        if with_probabilities:
-            if own:
-                feats, probs = np.asarray(out[0], np.float32), np.asarray(out[1], np.float32)
-                if net is not model:          # flip wrapper: average with the mirror image, as it does
-                    mirrored = np.asarray(net(np.ascontiguousarray(batch[:, :, ::-1]), training=False), np.float32)
-                    probs = 0.5 * (probs + mirrored)
-            else:
-                feats = np.asarray(out, np.float32)
-                probs = np.asarray(model(batch, training=False), np.float32)
-            probs_out.append(probs)
-        else:
-            feats = np.asarray(out, np.float32)
-        feats = feats.reshape(len(batch), dims)
-        feats_out.append(reducer.transform(feats).astype(np.float32) if reducer is not None else feats)
-    width = max_dims if reducer is not None else dims
-    feats = np.concatenate(feats_out) if feats_out else np.zeros((0, width), np.float32)
-    probs = np.concatenate(probs_out) if probs_out else np.zeros((0, NUM_CLASSES), np.float32)
-    return feats, probs
-
-
 def penultimate_features(model, images, batch_size: int = 500, max_dims: int | None = None) -> np.ndarray:
     """Activations feeding the classifier (the last Dense layer's input) for a batch of
     images, (N, D) float32, computed in batches. A wrapper's inner network sees the images
     as given. With `max_dims`, wider features (e.g. a large Flatten) are reduced batch by
     batch with a fixed sparse random projection, which keeps distances roughly intact and
-    memory bounded."""
-    return _features_pass(model, images, batch_size, max_dims, with_probabilities=False)[0]
+    memory bounded. (`batch_size` is kept for callers; the Classifier picks its batches.)"""
+    return Classifier.of(model).features(images, max_dims=max_dims)
 
 
 def features_and_probabilities(model, images, batch_size: int = 500,
                                max_dims: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """`penultimate_features` and the model's own (N, 10) probabilities from one pass of the
     network (two for a flip-TTA wrapper: the image and its mirror)."""
-    return _features_pass(model, images, batch_size, max_dims, with_probabilities=True)
+    return Classifier.of(model).features(images, max_dims=max_dims, with_probabilities=True)
 
 
 def embedding_sample(labels: np.ndarray, n: int = 2000, seed: int = 0) -> np.ndarray:
-    """Sorted indices of n images, the same number from each class (seeded)."""
+    """Sorted indices of n images, the same number from each class (seeded). Each class's
+    images are taken in one fixed random order, so a smaller sample is part of a larger
+    one (the stored evaluation's features serve any smaller map)."""
     labels = np.asarray(labels)
     rng = np.random.default_rng(seed)
     classes = np.unique(labels)
     per = max(1, n // max(1, len(classes)))
-    picked = [rng.choice(np.flatnonzero(labels == c), size=min(per, int((labels == c).sum())), replace=False)
-              for c in classes]
+    picked = [rng.permutation(np.flatnonzero(labels == c))[:per] for c in classes]
     return np.sort(np.concatenate(picked)) if picked else np.zeros(0, int)
 
 

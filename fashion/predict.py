@@ -29,13 +29,12 @@ skirts (no Fashion-MNIST class) against phone photos of the ten classes.
 from __future__ import annotations
 
 import os
-import threading
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
-from .data import NUM_CLASSES, class_names
+from .classifier import Classifier, logsumexp
+from .data import class_names
 from .i18n import t
 from .photo import PhotoError, PhotoResult, preprocess
 
@@ -46,109 +45,41 @@ NOT_FOUND_PENALTY = 0.5
 REFERENCE_IMAGES = 2000      # Fashion-MNIST test images that set the network's usual energy
 
 
-# --- the network's scores ---------------------------------------------------------------------
+# --- the network's scores (all inference is the model's Classifier) --------------------------
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _logsumexp(z: np.ndarray) -> np.ndarray:
-    m = z.max(axis=1)
-    return m + np.log(np.exp(z - m[:, None]).sum(axis=1))
-
-
-def _core(model):
-    """The network inside a wrapper (e.g. the flip-TTA wrapper of fashion.models), recursively."""
-    import keras
-    nested = [layer for layer in model.layers if isinstance(layer, keras.Model)]
-    if len(nested) == 1 and not any(type(layer).__name__.startswith("Conv") for layer in model.layers):
-        return _core(nested[0])
-    return model
+def _reference_energy(clf) -> tuple[float, float] | None:
+    """(median, std) of the network's energy on Fashion-MNIST test images, or None when the
+    network has no logits or the dataset is not here."""
+    try:
+        from .data import load
+        logits = clf.logits(load().x_test[:REFERENCE_IMAGES])
+    except Exception:                # no dataset here: fall back to probabilities alone
+        return None
+    if logits is None:
+        return None
+    energy = logsumexp(logits.astype(np.float64))
+    return float(np.median(energy)), float(max(np.std(energy), 1e-6))
 
 
-class Scorer:
-    """Probabilities (averaged over the image and its mirror) and energy for a batch of
-    (N, 28, 28) inputs, plus the network's usual energy on Fashion-MNIST."""
-
-    def __init__(self, model):
-        self.model = model
-        self.logit_model, self.kernel, self.bias = self._logit_head(model)
-        self.reference = None            # (median, std) of energy on Fashion-MNIST test images
-        self._call = self._compiled(self.logit_model) if self.logit_model is not None else None
-        if self.logit_model is not None:
-            try:
-                from .data import load
-                x = load().x_test[:REFERENCE_IMAGES].astype(np.float32) / 255.0
-                energy = _logsumexp(self._logits(x))
-                self.reference = (float(np.median(energy)), float(max(np.std(energy), 1e-6)))
-            except Exception:            # no dataset here: fall back to probabilities alone
-                self.reference = None
-
-    @staticmethod
-    def _logit_head(model):
-        """(features model, kernel, bias) when the network ends in Dense(softmax), else Nones."""
-        try:
-            import keras
-            net = _core(model)
-            last = net.layers[-1]
-            if type(last).__name__ == "Dense" and getattr(last.activation, "__name__", "") == "softmax":
-                kernel, bias = (w.astype(np.float64) for w in last.get_weights())
-                return keras.Model(net.inputs[0], last.input), kernel, bias
-        except Exception:
-            pass
-        return None, None, None
-
-    @staticmethod
-    def _compiled(net):
-        """The features model as one TensorFlow graph (a photo at a time, eager Keras spends
-        more time dispatching layers than computing them); plain calls elsewhere."""
-        try:
-            import tensorflow as tf
-            fn = tf.function(lambda x: net(x, training=False), reduce_retracing=True,
-                             input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.float32)])
-            fn(np.zeros((2, 28, 28, 1), np.float32))
-            return fn
-        except Exception:
-            return lambda x: net(x, training=False)
-
-    def _logits(self, x: np.ndarray, batch_size: int = 250) -> np.ndarray:
-        out = []
-        for start in range(0, len(x), batch_size):
-            f = np.asarray(self._call(np.ascontiguousarray(x[start:start + batch_size, ..., None], np.float32)),
-                           np.float64)
-            out.append(f @ self.kernel + self.bias)
-        return np.concatenate(out) if out else np.zeros((0, NUM_CLASSES))
-
-    def __call__(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """(probabilities (N, 10), energy z-score (N,) or None)."""
-        x = np.asarray(x, np.float32)
-        both = np.concatenate([x, x[:, :, ::-1]])
-        n = len(x)
-        if self.logit_model is None:
-            from .evaluate import predict_proba
-            p = predict_proba(self.model, both)
-            return (p[:n] + p[n:]) / 2, None
-        logits = self._logits(both)
-        probs = (_softmax(logits[:n]) + _softmax(logits[n:])) / 2
-        if self.reference is None:
-            return probs, None
-        energy = (_logsumexp(logits[:n]) + _logsumexp(logits[n:])) / 2
-        median, std = self.reference
-        return probs, (energy - median) / std
+def photo_scores(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """(probabilities (N, 10), energy z-score (N,) or None) for (N, 28, 28) inputs in [0, 1]:
+    each seen as is and mirrored, both answers averaged (the Classifier's mirror_scores),
+    the energy set against the network's usual energy on Fashion-MNIST."""
+    clf = Classifier.of(model)
+    probs, energy = clf.mirror_scores(x)
+    if energy is None:
+        return probs, None
+    reference = clf.memo("predict.energy_reference", lambda: _reference_energy(clf))
+    if reference is None:
+        return probs, None
+    median, std = reference
+    return probs, (energy - median) / std
 
 
-_SCORERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
-def scorer(model) -> Scorer:
-    """The Scorer of a model, built once per model object."""
-    with _LOCK:
-        s = _SCORERS.get(model)
-        if s is None:
-            s = _SCORERS[model] = Scorer(model)
-        return s
+def scorer(model):
+    """photo_scores bound to one model: scorer(model)(x) -> (probabilities, z or None)."""
+    clf = Classifier.of(model)
+    return lambda x: photo_scores(clf, x)
 
 
 # --- one photo's answer -------------------------------------------------------------------------
@@ -247,7 +178,7 @@ def classify(model, predictions: list[Prediction]) -> list[Prediction]:
     """Classify every prepared photo in one batch and judge each (fills them in place)."""
     todo = [p for p in predictions if p.result is not None and not p.error]
     if todo:
-        probs, z = scorer(model)(np.stack([p.result.model_input for p in todo]))
+        probs, z = photo_scores(model, np.stack([p.result.model_input for p in todo]))
         for j, pred in enumerate(todo):
             pred.probabilities = probs[j]
             (pred.label, pred.confidence, pred.familiarity, pred.sure,
