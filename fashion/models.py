@@ -158,12 +158,80 @@ def fast() -> keras.Model:
 
 # --- user-designed CNN --------------------------------------------------------------
 
-def custom_cnn(conv_blocks: int = 2, filters: int = 32, kernel_size: int = 3,
-               pooling: str = "max", dropout: float = 0.25, dense_units: int = 128,
-               batch_norm: bool = True) -> keras.Model:
+# The custom CNN's knobs, their defaults and limits: the one place they are defined (the
+# Train page draws its builder from these, TrainConfig.validate checks against them).
+CUSTOM_DEFAULTS = {"conv_blocks": 2, "filters": 32, "kernel_size": 3, "pooling": "max",
+                   "dropout": 0.25, "dense_units": 128, "batch_norm": True}
+CUSTOM_LIMITS = {
+    "conv_blocks": (1, 4),              # 28x28 pixels halve at each pooling
+    "filters": (4, 256),
+    "kernel_size": (1, 2, 3, 5, 7),
+    "pooling": ("max", "average", "none"),
+    "dropout": (0.0, 1.0),              # at least 0, below 1
+    "dense_units": (0, 2048),
+}
+MAX_UNPOOLED_WEIGHTS = 50_000_000       # without pooling, the Dense layer's size grows with the image
+_KINDS = {"conv_blocks": "int", "filters": "int", "kernel_size": "int", "pooling": "text",
+          "dropout": "number", "dense_units": "int", "batch_norm": "bool"}
+
+
+def _is_kind(v, kind: str) -> bool:
+    if kind == "int":
+        return isinstance(v, int) and not isinstance(v, bool)
+    if kind == "number":
+        return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v
+    if kind == "bool":
+        return isinstance(v, bool)
+    return isinstance(v, str)
+
+
+def custom_problems(params: dict) -> list[tuple[str, dict]]:
+    """Why these custom-CNN settings cannot build or would not fit in memory, as
+    (i18n key, params) pairs; empty when they can. Missing knobs take CUSTOM_DEFAULTS."""
+    if not isinstance(params, dict):
+        return [("config.err.type_object", {"name": "arch_params"})]
+    unknown = sorted(set(params) - set(CUSTOM_DEFAULTS))
+    if unknown:
+        return [("config.err.arch_param", {"arch": "custom", "name": str(unknown[0])[:40],
+                                           "known": ", ".join(CUSTOM_DEFAULTS)})]
+    p = {**CUSTOM_DEFAULTS, **params}
+    wrong = [k for k, kind in _KINDS.items() if not _is_kind(p[k], kind)]
+    if wrong:
+        return [(f"config.err.type_{_KINDS[k]}", {"name": k}) for k in wrong]
+    problems = []
+    lim = CUSTOM_LIMITS
+    for k in ("conv_blocks", "filters", "dense_units"):
+        low, high = lim[k]
+        if not low <= p[k] <= high:
+            problems.append(("config.err.range", {"name": k, "low": low, "high": high}))
+    if p["pooling"] not in lim["pooling"]:
+        problems.append(("config.err.pooling", {}))
+    if p["kernel_size"] not in lim["kernel_size"]:
+        problems.append(("config.err.kernel_size", {"choices": ", ".join(map(str, lim["kernel_size"]))}))
+    if not lim["dropout"][0] <= p["dropout"] < lim["dropout"][1]:
+        problems.append(("config.err.dropout", {}))
+    if not problems and p["pooling"] == "none" and \
+            p["filters"] * 2 ** (p["conv_blocks"] - 1) * 28 * 28 * max(p["dense_units"], 10) > MAX_UNPOOLED_WEIGHTS:
+        problems.append(("config.err.too_big", {"limit": MAX_UNPOOLED_WEIGHTS // 1_000_000}))
+    return problems
+
+
+def check_custom(params: dict) -> None:
+    """Raise ConfigError (a ValueError) when custom_problems finds any."""
+    problems = custom_problems(params)
+    if problems:
+        from .errors import ConfigError
+        raise ConfigError(problems)
+
+
+def custom_cnn(conv_blocks: int = CUSTOM_DEFAULTS["conv_blocks"], filters: int = CUSTOM_DEFAULTS["filters"],
+               kernel_size: int = CUSTOM_DEFAULTS["kernel_size"], pooling: str = CUSTOM_DEFAULTS["pooling"],
+               dropout: float = CUSTOM_DEFAULTS["dropout"], dense_units: int = CUSTOM_DEFAULTS["dense_units"],
+               batch_norm: bool = CUSTOM_DEFAULTS["batch_norm"]) -> keras.Model:
     """A plain CNN from a few knobs: each block is Conv(kernel)-[BN]-ReLU-Pool, doubling
     the filters each block; then Flatten-Dropout-Dense-Dense10."""
-    check_custom(conv_blocks, filters, kernel_size, pooling, dropout, dense_units)
+    check_custom({"conv_blocks": conv_blocks, "filters": filters, "kernel_size": kernel_size, "pooling": pooling,
+                  "dropout": dropout, "dense_units": dense_units, "batch_norm": batch_norm})
     model = keras.Sequential([keras.Input(INPUT_SHAPE)], name="custom_cnn")
     for b in range(conv_blocks):
         model.add(layers.Conv2D(filters * 2 ** b, kernel_size, padding="same", use_bias=not batch_norm))
@@ -183,24 +251,46 @@ def custom_cnn(conv_blocks: int = 2, filters: int = 32, kernel_size: int = 3,
     return model
 
 
-def check_custom(conv_blocks, filters, kernel_size, pooling, dropout, dense_units) -> None:
-    """Refuse combinations that cannot build or would not fit in memory, saying why."""
-    if not 1 <= conv_blocks <= 4:
-        raise ValueError("conv_blocks must be between 1 and 4 (28x28 pixels halve at each pooling).")
-    if pooling not in ("max", "average", "none"):
-        raise ValueError("pooling must be 'max', 'average' or 'none'.")
-    if pooling != "none" and 28 // 2 ** conv_blocks < 1:
-        raise ValueError("too many pooled blocks for a 28x28 image.")
-    if not 4 <= filters <= 256:
-        raise ValueError("filters must be between 4 and 256.")
-    if kernel_size not in (1, 2, 3, 5, 7):
-        raise ValueError("kernel_size must be 1, 2, 3, 5 or 7.")
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError("dropout must be at least 0 and below 1.")
-    if not 0 <= dense_units <= 2048:
-        raise ValueError("dense_units must be between 0 and 2048.")
-    if pooling == "none" and filters * 2 ** (conv_blocks - 1) * 28 * 28 * max(dense_units, 10) > 50_000_000:
-        raise ValueError("without pooling this network would have over 50 million weights; add pooling or use fewer filters.")
+RESNET_LIMITS = {"widths": (1, 4, 8, 512), "blocks_per_stage": (1, 4), "stem_width": (8, 512)}
+
+
+def arch_param_problems(architecture: str, params) -> list[tuple[str, dict]]:
+    """Why arch_params cannot build `architecture`, as (i18n key, params) pairs: a knob
+    the architecture does not have, or a value of the wrong type or out of range."""
+    if not isinstance(params, dict):
+        return [("config.err.type_object", {"name": "arch_params"})]
+    if architecture == "custom":
+        return custom_problems(params)
+    arch = ARCHITECTURES.get(architecture)
+    if arch is None:
+        return []
+    import inspect
+    known = [n for n in inspect.signature(arch.build).parameters]
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        return [("config.err.arch_param", {"arch": architecture, "name": str(unknown[0])[:40],
+                                           "known": ", ".join(known) or "-"})]
+    if architecture != "resnet":
+        return []
+    problems = []
+    widths = params.get("widths", (32,))
+    low_n, high_n, low_w, high_w = RESNET_LIMITS["widths"]
+    if not (isinstance(widths, (list, tuple)) and low_n <= len(widths) <= high_n
+            and all(_is_kind(w, "int") and low_w <= w <= high_w for w in widths)):
+        problems.append(("config.err.type_int_list", {"name": "widths"}))
+    for k in ("blocks_per_stage", "stem_width"):
+        v = params.get(k)
+        if v is None and k == "stem_width":
+            continue
+        if v is not None and not (_is_kind(v, "int") and RESNET_LIMITS[k][0] <= v <= RESNET_LIMITS[k][1]):
+            problems.append(("config.err.range", {"name": k, "low": RESNET_LIMITS[k][0], "high": RESNET_LIMITS[k][1]}))
+    if "dropout" in params and not (_is_kind(params["dropout"], "number") and 0 <= params["dropout"] < 1):
+        problems.append(("config.err.dropout", {}))
+    if "weight_decay" in params and not (_is_kind(params["weight_decay"], "number") and params["weight_decay"] >= 0):
+        problems.append(("config.err.weight_decay", {}))
+    if "stem_pool" in params and not _is_kind(params["stem_pool"], "bool"):
+        problems.append(("config.err.type_bool", {"name": "stem_pool"}))
+    return problems
 
 
 ARCHITECTURES: dict[str, Architecture] = {a.name: a for a in [

@@ -77,16 +77,25 @@ def test_same_seed_same_first_epoch():
     assert a.history["loss"][0] == pytest.approx(b.history["loss"][0], rel=1e-3)
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"epochs": 0}, "epochs"), ({"batch_size": 0}, "batch size"), ({"learning_rate": 0}, "learning rate"),
-    ({"validation_split": 0.7}, "validation split"), ({"train_subset": 50}, "subset"),
-    ({"architecture": "vgg99"}, "unknown architecture"), ({"augmentations": ("warp",)}, "unknown augmentation"),
-    ({"train_subset": 200, "batch_size": 512}, "larger than the training set"),
-    ({"architecture": "custom", "arch_params": {"conv_blocks": 7}}, "conv_blocks"),
+@pytest.mark.parametrize("change, key, message", [
+    ({"epochs": 0}, "config.err.range", "epochs"), ({"batch_size": 0}, "config.err.range", "batch_size"),
+    ({"learning_rate": 0}, "config.err.learning_rate", "learning rate"),
+    ({"validation_split": 0.7}, "config.err.validation_split", "validation share"),
+    ({"train_subset": 50}, "config.err.train_subset", "100 training images"),
+    ({"architecture": "vgg99"}, "config.err.architecture", "Unknown architecture"),
+    ({"augmentations": ("warp",)}, "config.err.augmentations", "Unknown augmentation"),
+    ({"train_subset": 200, "batch_size": 512}, "config.err.batch_too_big", "larger than the 180 images"),
+    ({"architecture": "custom", "arch_params": {"conv_blocks": 7}}, "config.err.range", "conv_blocks"),
+    ({"epochs": "5"}, "config.err.type_int", "epochs must be a whole number"),
+    ({"architecture": "custom", "arch_params": {"conv_blocks": "2"}}, "config.err.type_int", "conv_blocks"),
+    ({"architecture": "resnet", "arch_params": {"depth": 3}}, "config.err.arch_param", "no setting 'depth'"),
 ])
-def test_invalid_configs_are_refused_with_a_message(change, message):
-    with pytest.raises(ValueError, match=message):
+def test_invalid_configs_are_refused_with_a_keyed_message(change, key, message):
+    """Each problem carries an i18n key (pages translate it) and reads as English text."""
+    with pytest.raises(ValueError, match=message) as info:
         TrainConfig(**change).validate()
+    assert info.value.key == key and (key, info.value.params) in TrainConfig(**change).problems()
+    assert info.value.message("es") != str(info.value)   # really translated
 
 
 def test_presets_are_valid_and_roundtrip():

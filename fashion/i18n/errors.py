@@ -4,14 +4,15 @@ model cards and the registry. Pages and the command line show them as they are."
 STRINGS = {
     # --- settings that cannot run (TrainConfig.problems, models.custom_problems)
     "config.err.invalid": ("These settings cannot run.", "Estos ajustes no pueden ejecutarse."),
-    "config.err.type": ("{name} must be {kind}.", "{name} debe ser {kind}."),
-    "config.err.kind.int": ("a whole number", "un número entero"),
-    "config.err.kind.number": ("a number", "un número"),
-    "config.err.kind.text": ("a text", "un texto"),
-    "config.err.kind.bool": ("true or false", "verdadero o falso"),
-    "config.err.kind.object": ("a JSON object such as {{\"filters\": 32}}", "un objeto JSON como {{\"filters\": 32}}"),
-    "config.err.kind.list": ("a list of names", "una lista de nombres"),
-    "config.err.kind.int_list": ("a list of whole numbers", "una lista de números enteros"),
+    "config.err.type_int": ("{name} must be a whole number.", "{name} debe ser un número entero."),
+    "config.err.type_number": ("{name} must be a number.", "{name} debe ser un número."),
+    "config.err.type_text": ("{name} must be a text.", "{name} debe ser un texto."),
+    "config.err.type_bool": ("{name} must be true or false.", "{name} debe ser verdadero o falso."),
+    "config.err.type_object": ("{name} must be a JSON object such as {{\"filters\": 32}}.",
+                               "{name} debe ser un objeto JSON como {{\"filters\": 32}}."),
+    "config.err.type_list": ("{name} must be a list of names.", "{name} debe ser una lista de nombres."),
+    "config.err.type_int_list": ("{name} must be a list of 1 to 4 whole numbers between 8 and 512.",
+                                 "{name} debe ser una lista de 1 a 4 números enteros entre 8 y 512."),
     "config.err.architecture": ("Unknown architecture {name!r}; choose one of {choices}.",
                                 "Arquitectura desconocida {name!r}; elige una de {choices}."),
     "config.err.range": ("{name} must be between {low} and {high}.", "{name} debe estar entre {low} y {high}."),
@@ -52,6 +53,10 @@ STRINGS = {
                            "model was not saved; lower the learning rate and try again.",
                            "El entrenamiento divergió: la exactitud de prueba es {accuracy}, no mejor que adivinar. "
                            "El modelo no se guardó; baja la tasa de aprendizaje y vuelve a intentarlo."),
+    "train.err.checkpoint": ("The checkpoint in {folder} belongs to another network or is damaged; use another "
+                             "--resume-dir or delete that folder.",
+                             "El punto de control de {folder} es de otra red o está dañado; usa otro --resume-dir o "
+                             "borra esa carpeta."),
     "train.err.unexpected": ("Training failed unexpectedly ({error}).", "El entrenamiento falló de forma inesperada ({error})."),
 
     # --- model files (.keras)
