@@ -1,0 +1,113 @@
+"""The not-sure rule: one calibrated probability, "sure" only where answers are right at
+least 90 % of the time on photographers the model never saw, and non-garment pictures
+(a face, a cat, a cup, a rocket, a landscape, a screenshot, a test pattern) not sure."""
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from fashion import calibration, predict
+from fashion.classifier import Classifier
+from fashion.data import load
+from fashion.registry import DEFAULT_MODEL
+
+
+def png(a: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(a).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def model():
+    return Classifier.load(DEFAULT_MODEL).model
+
+
+# --- the pieces -----------------------------------------------------------------------------------
+
+def test_threshold_is_the_lowest_that_keeps_the_precision():
+    conf = np.array([0.99, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5])
+    right = np.array([1, 1, 1, 1, 0, 0, 1], float)
+    assert calibration.choose_threshold(conf, right, 0.8) == 0.8      # top 4 all right; top 5 = 0.8 ok too
+    assert calibration.choose_threshold(conf, right, 1.0) == 0.8
+    assert calibration.choose_threshold(conf, np.zeros(7), 0.9) == 1.0  # never right: never sure
+
+
+def test_fitted_probabilities_follow_the_frequencies():
+    rng = np.random.default_rng(0)
+    n = 4000
+    top = rng.uniform(0.2, 1.0, n)
+    probs = np.zeros((n, 10))
+    probs[:, 0] = top
+    probs[:, 1:] = ((1 - top) / 9)[:, None]
+    right = rng.random(n) < top ** 2                          # right more often when more confident
+    cal = calibration.fit(probs, None, np.ones(n, bool), right)
+    p = cal.probability(probs, None, np.ones(n, bool))
+    for lo, hi in [(0.0, 0.3), (0.3, 0.6), (0.6, 1.0)]:
+        band = (p >= lo) & (p < hi)
+        if band.sum() > 100:
+            assert abs(right[band].mean() - p[band].mean()) < 0.06
+    sure = p >= cal.threshold
+    assert right[sure].mean() >= calibration.TARGET_PRECISION - 1e-9
+
+
+# --- the shipped model ------------------------------------------------------------------------------
+
+def test_shipped_model_is_calibrated_on_held_out_photographers(model):
+    cal = predict.calibration_of(model)
+    assert cal is not None, "calibration pictures missing (models/real-photos/)"
+    assert cal.fitted_on["held_out_photos"] > 300 and cal.fitted_on["non_garments"] > 100
+    assert 0.3 < cal.threshold < 1.0
+
+
+def test_sure_answers_are_right_at_least_90_percent_on_unseen_photographers(model):
+    """Grouped cross-validation over held-out photographers (never in training)."""
+    clf = Classifier.of(model)
+    report = calibration.sure_report(lambda x: predict.photo_scores(clf, x))
+    assert report["sure_accuracy"] >= 0.90, report
+    assert report["sure_coverage"] >= 0.60, report
+    assert report["non_garments_sure"] <= 0.03 * report["non_garments"], report
+
+
+@pytest.mark.parametrize("name", ["astronaut", "chelsea", "coffee", "rocket", "camera", "page"])
+def test_non_garment_pictures_are_not_sure(model, name):
+    pytest.importorskip("skimage")
+    from pictures import skimage_picture
+    (p,) = predict.classify_photos(model, [png(skimage_picture(name))], names=[name])
+    assert p.error is None
+    assert not p.sure, f"{name}: sure of {p.label} at {p.confidence:.2f}"
+    assert p.reason_text("en")
+
+
+@pytest.mark.parametrize("kind", ["colour-bars", "screenshot", "landscape", "noise"])
+def test_drawn_non_garments_are_not_sure(model, kind):
+    from pictures import DRAWINGS
+    pics = [png(DRAWINGS[kind](seed)) for seed in range(1000, 1004)]
+    preds = predict.classify_photos(model, pics)
+    assert all(p.error is not None or not p.sure for p in preds), [(p.label, p.confidence) for p in preds]
+
+
+def test_an_obvious_garment_is_sure_and_not_told_it_may_be_no_class(model):
+    """Catalogue photos of clear Fashion-MNIST test images: mostly sure, never 'unfamiliar'."""
+    from catalogue import clean_photo
+    ds = load()
+    picks = [int(np.flatnonzero(ds.y_test == c)[0]) for c in (0, 1, 7, 8, 9)]   # T-shirt, trouser, sneaker, bag, boot
+    preds = predict.classify_photos(model, [clean_photo(ds.x_test[i], i) for i in picks])
+    right = [p for p, i in zip(preds, picks) if p.label == ds.y_test[i]]
+    assert len(right) >= 4
+    assert sum(p.sure for p in right) >= 4
+    assert all(p.reason[0] != "photo.reason.unfamiliar" for p in right)
+
+
+def test_the_one_number_is_the_calibrated_probability(model, tmp_path):
+    from pictures import DRAWINGS
+    f = tmp_path / "bars.png"
+    f.write_bytes(png(DRAWINGS["colour-bars"](1000)))
+    (row,) = predict.classify_files(model, [str(f)])
+    (pred,) = predict.classify_photos(model, [str(f)])
+    cal = predict.calibration_of(model)
+    z = predict.photo_scores(Classifier.of(model), pred.result.model_input[None])[1]
+    expected = cal.probability(pred.probabilities[None], z, np.array([pred.result.found]))[0]
+    assert row["confidence"] == pytest.approx(float(expected), abs=1e-5)
+    assert row["sure"] == (pred.result.found and expected >= cal.threshold)
