@@ -9,7 +9,8 @@ import streamlit as st
 from fashion import registry
 from fashion.i18n import LANGUAGES, t
 from fashion.report import fmt_pct
-from pages.common import LANG_KEY, MODEL_KEY, active_model_path, session_language
+from pages.common import (LANG_KEY, MODEL_KEY, active_model_path, job_manager, remember_browser, session_language,
+                          set_active_model, teacher_sidebar)
 
 st.set_page_config(page_title="Fashion-MNIST CNN Studio", page_icon=":material/checkroom:", layout="wide")
 current = session_language()        # the browser's locale decides until the sidebar choice
@@ -46,7 +47,7 @@ if labels:
     st.session_state[MODEL_KEY] = st.session_state["model_choice"]
     st.sidebar.selectbox(tr("sidebar.model"), list(labels), format_func=labels.get, key="model_choice",
                          help=tr("sidebar.model_help"),
-                         on_change=lambda: st.session_state.update({MODEL_KEY: st.session_state["model_choice"]}))
+                         on_change=lambda: set_active_model(st.session_state["model_choice"]))
     if all(m.shipped for m in listing.models):
         st.sidebar.caption(tr("sidebar.no_user_models"))
 else:
@@ -56,5 +57,10 @@ if listing.problems:
         st.caption(tr("sidebar.problems_help"))
         for p in listing.problems:
             st.text(p.message(current))
+
+# --- sidebar: teacher mode; this browser's identity; the training queue taken back after a restart ---
+teacher_sidebar()
+remember_browser()
+job_manager()
 
 page.run()

@@ -211,6 +211,7 @@ class Job:
         self.events: list[Event] = []              # lifecycle and epoch events (batch events are not kept)
         self.resumes = 0                           # times this run came back after a restart
         self.finalize = False                      # on resume: stop at once and keep the completed epochs
+        self.overwrite = False                     # the saved model replaces one of the same name
         self._listener = listener
         self._stop = threading.Event()
         self._finished = threading.Event()
@@ -279,7 +280,8 @@ class Job:
                     "finished": self.finished, "state": self.state, "phase": self.phase, "error": self.error,
                     "error_key": self.error_key, "error_params": self.error_params,
                     "stop_requested": self._stop.is_set(), "history": self.history,
-                    "loss_points": self.loss_points, "result": self.result, "resumes": self.resumes}
+                    "loss_points": self.loss_points, "result": self.result, "resumes": self.resumes,
+                    "overwrite": self.overwrite}
 
     @classmethod
     def from_record(cls, record: dict) -> "Job":
@@ -296,6 +298,7 @@ class Job:
         job.loss_points = [tuple(p) for p in record.get("loss_points") or []]
         job.result = record.get("result")
         job.resumes = int(record.get("resumes") or 0)
+        job.overwrite = bool(record.get("overwrite"))
         if record.get("stop_requested"):
             job._stop.set()
         if job.state in FINAL_STATES:
@@ -414,10 +417,11 @@ class JobManager:
 
     def submit(self, config: TrainConfig, name: str | None = None, preset: str | None = None,
                save: bool = True, listener: Callable[[Event], None] | None = None,
-               owner: str | None = None) -> Job:
+               owner: str | None = None, overwrite: bool = False) -> Job:
         """Queue a training run; it starts as soon as a slot is free. A config that cannot
         work raises ValueError, a request the classroom rules refuse raises JobRefused,
-        before anything is queued."""
+        before anything is queued. overwrite: the saved model replaces one of the same name
+        (the user was asked); otherwise a taken name gets a numeric suffix."""
         config = dataclasses.replace(config).validate()
         if config.epochs > self.limits.max_epochs:
             raise JobRefused("train.err.epochs_cap", limit=self.limits.max_epochs)
@@ -429,6 +433,7 @@ class JobManager:
             if running >= self.limits.max_running and len(self._queue) >= self.limits.max_queue:
                 raise JobRefused("train.err.queue_full", limit=self.limits.max_queue)
             job = Job(config, name, preset, save, listener, owner)
+            job.overwrite = bool(overwrite)
             job._manager = self
             self._jobs[job.id] = job
             self._queue.append(job)
@@ -592,7 +597,7 @@ class JobManager:
     def _spec(self, job: Job) -> dict:
         from . import registry
         return {"job_id": job.id, "config": job.config.to_dict(), "name": job.name, "preset": job.preset,
-                "save": job.save, "save_dir": str(self._save_dir or registry.user_dir()),
+                "save": job.save, "overwrite": job.overwrite, "save_dir": str(self._save_dir or registry.user_dir()),
                 "backup_dir": str(self.job_dir(job) / "backup"), "threads": self.limits.worker_threads,
                 "stop": bool(job.finalize or job.stop_requested)}
 

@@ -142,7 +142,7 @@ def run(spec: dict, channel: Channel, stop: threading.Event) -> None:
                                   extra={"run_name": spec.get("name"), "preset": spec.get("preset")})
         try:
             path = registry.save_model(result.model, card, spec.get("name") or config.architecture,
-                                       folder=spec.get("save_dir") or None)
+                                       folder=spec.get("save_dir") or None, overwrite=bool(spec.get("overwrite")))
         except OSError as e:
             send("finished", state="failed", key="train.err.save", params={"error": e.strerror or str(e)},
                  result=summary)

@@ -6,7 +6,11 @@ so the home page paints fast.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import re
+import secrets
 from pathlib import Path
 
 import numpy as np
@@ -22,24 +26,9 @@ FRAME = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 
 
 def _leave_pages_folder_mode() -> None:
-    """Run the page through the frame when Streamlit ran it alone.
-
-    While no run has called st.navigation yet (the first run of a fresh server, and
-    every AppTest run), Streamlit treats a folder named `pages/` next to the entry point
-    as an old-style multipage app: opened on a page's URL (say /evaluate) it runs that
-    page script alone, without this app's frame (no language or model choice, every
-    file of pages/ listed as a page). When that happens, run the frame here instead, in
-    the same run (so a button click is not lost), and stop: the frame's st.navigation
-    switches the old mode off and runs the same page (page identity is its URL path)."""
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a future Streamlit without the old mode
-        return
-    if getattr(PagesManager, "uses_pages_directory", False):
-        import runpy
-        PagesManager.uses_pages_directory = False
-        runpy.run_path(str(FRAME), run_name="__main__")
-        st.stop()
+    """Run the page through the frame when Streamlit ran it alone (see pages/compat.py)."""
+    from pages.compat import leave_pages_folder_mode
+    leave_pages_folder_mode(FRAME)
 
 
 def lang() -> str:
@@ -109,9 +98,12 @@ def model_mtime(path: str) -> float:
 
 
 def active_model_path() -> str | None:
-    """The model chosen in the sidebar (the shipped default until one is chosen)."""
-    path = st.session_state.get(MODEL_KEY)
-    if path and Path(path).exists():
+    """The model this browser uses: its own choice in the sidebar (kept server-side for
+    the browser, so it survives reloads and new tabs), else the class default the teacher
+    set, else the shipped model."""
+    from fashion import preferences
+    path = preferences.model_choice(browser_id())
+    if path:
         return path
     if registry.DEFAULT_MODEL.exists():
         return str(registry.DEFAULT_MODEL)
@@ -120,7 +112,168 @@ def active_model_path() -> str | None:
 
 
 def set_active_model(path: str) -> None:
+    """Make path this browser's model, in every tab and after reloads."""
+    from fashion import preferences
+    preferences.store().set(browser_id(), model=str(path))
     st.session_state[MODEL_KEY] = str(path)
+
+
+# --- the browser's identity, its preferences, the teacher -------------------------------
+
+BROWSER_COOKIE = "fashion_studio_browser"
+BROWSER_KEY = "browser_id"               # session: this tab's browser identity
+BROWSER_COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
+_BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
+_SET_COOKIE_JS = """
+export default function(component) {
+    const { data } = component;
+    if (!data || !data.name || !data.value) return;
+    const present = document.cookie.split("; ").some((c) => c.startsWith(data.name + "="));
+    if (!present) {
+        document.cookie = `${data.name}=${data.value}; path=/; max-age=${data.max_age}; SameSite=Lax`;
+    }
+}
+"""
+_cookie_setter = None
+
+
+def browser_id() -> str:
+    """This browser's identity: the app's cookie when the browser sent one, else a new
+    unguessable id (set as the cookie by remember_browser). All tabs of a browser share
+    it; it owns the browser's training runs and keys its preferences."""
+    ss = st.session_state
+    if not ss.get(BROWSER_KEY):
+        try:
+            cookie = st.context.cookies.get(BROWSER_COOKIE)
+        except Exception:   # no request context (bare script runs)
+            cookie = None
+        valid = isinstance(cookie, str) and _BROWSER_ID.fullmatch(cookie)
+        ss[BROWSER_KEY] = cookie if valid else secrets.token_urlsafe(18)
+    return ss[BROWSER_KEY]
+
+
+def remember_browser() -> None:
+    """Ask the browser to keep its identity as a cookie when it did not send one (called
+    by the frame every run). Streamlit has no API that sets a cookie; a tiny component
+    made with the public st.components.v2 API does it in the page's own document."""
+    global _cookie_setter
+    identity = browser_id()
+    try:
+        sent = st.context.cookies.get(BROWSER_COOKIE)
+    except Exception:
+        sent = None
+    if sent == identity:
+        return
+    if _cookie_setter is None:
+        _cookie_setter = st.components.v2.component("fashion_studio.browser_identity", js=_SET_COOKIE_JS)
+    with st.sidebar:
+        _cookie_setter(data={"name": BROWSER_COOKIE, "value": identity, "max_age": BROWSER_COOKIE_MAX_AGE},
+                       key="browser_identity")
+
+
+def browser_prefs() -> dict:
+    """This browser's stored preferences (model, teacher, display settings)."""
+    from fashion import preferences
+    return preferences.store().get(browser_id())
+
+
+def set_browser_prefs(**values) -> None:
+    from fashion import preferences
+    preferences.store().set(browser_id(), **values)
+
+
+def _secret(name: str):
+    try:
+        return st.secrets.get(name)
+    except Exception:   # no secrets file at all
+        return None
+
+
+def server_settings() -> dict:
+    """The classroom caps set in .streamlit/secrets.toml (environment variables are the
+    fallback, read by fashion.jobs.Limits)."""
+    keys = ("max_trainings", "max_epochs", "max_queue", "worker_threads")
+    return {k: v for k in keys if (v := _secret(k)) is not None}
+
+
+def job_manager():
+    """The server's training jobs (fashion.jobs), with the caps of the secrets file."""
+    from fashion import jobs
+    return jobs.manager(server_settings())
+
+
+def _teacher_token(passphrase: str) -> str:
+    return hashlib.sha256(("fashion-studio-teacher:" + passphrase).encode()).hexdigest()[:32]
+
+
+def teacher_available() -> bool:
+    """Teacher mode exists only when the server has a passphrase in st.secrets."""
+    return bool(_secret("teacher_passphrase"))
+
+
+def is_teacher() -> bool:
+    """This browser unlocked teacher mode with the current passphrase."""
+    secret = _secret("teacher_passphrase")
+    if not secret:
+        return False
+    stored = browser_prefs().get("teacher") or ""
+    return hmac.compare_digest(stored, _teacher_token(str(secret)))
+
+
+def unlock_teacher(passphrase: str) -> bool:
+    """Turn teacher mode on for this browser when the passphrase is right."""
+    secret = _secret("teacher_passphrase")
+    if not secret or not hmac.compare_digest(str(passphrase).encode(), str(secret).encode()):
+        return False
+    set_browser_prefs(teacher=_teacher_token(str(secret)))
+    return True
+
+
+def lock_teacher() -> None:
+    set_browser_prefs(teacher=None)
+
+
+def teacher_sidebar() -> None:
+    """The sidebar's teacher box: unlock with the passphrase; then set the class's
+    default model and delete models trained in class (runs are stopped on Train)."""
+    from fashion import preferences
+    with st.sidebar.expander(tr("teacher.title"), expanded=False):
+        if not teacher_available():
+            st.caption(tr("teacher.unavailable"))
+            return
+        if not is_teacher():
+            with st.form("teacher_unlock", clear_on_submit=True, border=False):
+                given = st.text_input(tr("teacher.passphrase"), type="password", key="teacher_pass")
+                if st.form_submit_button(tr("teacher.unlock")):
+                    if unlock_teacher(given):
+                        st.rerun()
+                    st.error(tr("teacher.wrong"))
+            return
+        st.success(tr("teacher.on"))
+        store = preferences.store()
+        default = store.class_default()
+        if default:
+            st.caption(tr("teacher.default_is", name=Path(default).stem))
+        active = active_model_path()
+        if active and active != default and st.button(tr("teacher.set_default"), key="teacher_default"):
+            store.set_class_default(active)
+            st.rerun()
+        user_models = [m for m in registry.list_models().models if not m.shipped]
+        if user_models:
+            by_path = {str(m.path): m for m in user_models}
+            doomed = st.selectbox(tr("teacher.delete"), list(by_path), format_func=lambda p: by_path[p].display_name,
+                                  key="teacher_delete_pick")
+            if st.button(tr("teacher.delete_button"), key="teacher_delete", icon=":material/delete:"):
+                registry.delete_model(by_path[doomed])
+                if store.class_default() == doomed:
+                    store.set_class_default(None)
+                st.toast(tr("teacher.deleted", name=by_path[doomed].display_name))
+                st.rerun()
+        else:
+            st.caption(tr("teacher.no_user_models"))
+        if st.button(tr("teacher.lock"), key="teacher_lock"):
+            lock_teacher()
+            st.rerun()
 
 
 def active_card() -> dict:

@@ -1,10 +1,10 @@
 """Train: start from a preset or design a CNN, watch it learn live, stop it, keep it,
 and compare runs.
 
-Training never runs in this script. `fashion.jobs` runs it in a background thread
+Training never runs in this server process: `fashion.jobs` runs it in a worker process
 and this page polls the job with st.fragment(run_every=...). The job id sits in the
-URL (?job=...) and in the session, so moving to another page and back, or reloading
-the tab, finds the run again.
+URL (?job=...) and in the session, and a browser's own queued or running run is found
+from any of its tabs. Only the browser that started a run, or the teacher, can stop it.
 """
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from fashion import jobs, registry
 from fashion.i18n import TABLE
 from fashion.models import ARCHITECTURES, check_custom
 from fashion.train import AUGMENTATIONS, OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig
-from pages.common import active_model_path, set_active_model, tr
+from pages.common import (active_model_path, browser_id, is_teacher, job_manager, set_active_model,
+                          tr)
 
 JOB_KEY = "train_job_id"          # session: the job this browser tab follows
 SAVED_KEY = "_train_form"         # session: the form's values, kept across page switches
@@ -129,6 +130,9 @@ def form_problems(config: TrainConfig) -> list[str]:
     problems = []
     if ss["tr_aug"] and not ss.get("tr_augs"):
         problems.append(tr("train.err.no_aug"))
+    cap = job_manager().limits.max_epochs          # the server's cap (secrets / environment)
+    if config.epochs > cap:
+        problems.append(tr("train.err.epochs_cap", limit=cap))
     if 0 < config.train_subset < 100:
         problems.append(tr("train.err.subset_small"))
     n_train = int((config.train_subset or 60000) * (1 - config.validation_split))
@@ -239,7 +243,9 @@ def render_form() -> None:
         preset = ss["tr_preset"] if config == PRESETS[ss["tr_preset"]] else None
         name = ss["tr_name"].strip() or f"{preset or config.architecture}-{_timestamp()}"
         try:
-            job = jobs.manager().submit(config, name=name, preset=preset)
+            job = job_manager().submit(config, name=name, preset=preset, owner=browser_id())
+        except jobs.JobRefused as e:   # the classroom rules: one run per browser, the caps
+            st.error(tr(e.key, **e.params))
         except ValueError as e:
             st.error(tr("train.err.other", error=str(e)))
         else:
@@ -266,10 +272,15 @@ def follow(job_id: str | None) -> None:
 
 
 def current_job() -> jobs.Job | None:
+    """The run this tab follows: the URL's or the session's, else this browser's own
+    queued or running run (so any tab of the browser finds it)."""
     job_id = st.query_params.get("job") or st.session_state.get(JOB_KEY)
     if not job_id:
-        return None
-    job = jobs.manager().get(job_id)
+        mine = job_manager().active_job_of(browser_id())
+        if mine is None:
+            return None
+        job_id = mine.id
+    job = job_manager().get(job_id)
     if job is None:
         st.info(tr("train.job_gone"))
         follow(None)
@@ -289,16 +300,12 @@ def _pct(value: float | None) -> str:
     return "—" if value is None or not math.isfinite(value) else f"{100 * value:.2f} %"
 
 
-def error_text(error: str | None) -> str:
-    """The job's failure in the user's language (the core reports it in English)."""
-    error = error or ""
-    if "NaN" in error:
-        return tr("train.err.nan")
-    if "out of memory" in error:
-        return tr("train.err.oom")
-    if "could not be saved" in error:
-        return tr("train.err.save", error=error)
-    return tr("train.err.failed", error=error)
+def error_text(snap: dict) -> str:
+    """The job's failure in the user's language, from the i18n key and parameters the
+    core gave it (never by reading its English text)."""
+    if snap.get("error_key"):
+        return tr(snap["error_key"], **(snap.get("error_params") or {}))
+    return tr("train.err.failed", error=snap.get("error") or "?")
 
 
 TRAIN_COLOR, VAL_COLOR, BATCH_COLOR = "#1f4fd1", "#d1461f", "#9aa7c7"
@@ -352,8 +359,10 @@ def render_job(job: jobs.Job, polling: bool) -> None:
         m = jobs.manager()
         st.info(tr("train.queued", position=m.queue_position(job), limit=m.max_running))
         st.progress(0.0, text=tr("train.waiting"))
-        if st.button(tr("train.cancel"), key="tr_stop", icon=":material/cancel:"):
-            job.stop()
+        if not may_stop(job):
+            st.caption(tr("train.not_yours"))
+        elif st.button(tr("train.cancel"), key="tr_stop", icon=":material/cancel:"):
+            stop_job(job)
             st.rerun()
     elif state == jobs.RUNNING:
         if progress is None:
@@ -374,8 +383,10 @@ def render_job(job: jobs.Job, polling: bool) -> None:
         c5.metric(tr("train.val_accuracy"), _pct(val[-1]))
         if snap["stop_requested"]:
             st.warning(tr("train.stopping"))
+        elif not may_stop(job):
+            st.caption(tr("train.not_yours"))
         elif st.button(tr("train.stop"), key="tr_stop", icon=":material/stop_circle:"):
-            job.stop()
+            stop_job(job)
             st.rerun(scope="fragment")
     elif state == jobs.DONE:
         st.progress(1.0, text=tr("train.finished"))
@@ -386,7 +397,7 @@ def render_job(job: jobs.Job, polling: bool) -> None:
         if done:
             render_result(snap)
     elif state == jobs.FAILED:
-        st.error(error_text(snap["error"]))
+        st.error(error_text(snap))
     elif state == jobs.CANCELLED:
         st.info(tr("train.cancelled"))
 
@@ -402,6 +413,36 @@ def render_job(job: jobs.Job, polling: bool) -> None:
         if st.button(tr("train.new_run"), key="tr_dismiss", icon=":material/add:"):
             follow(None)
             st.rerun()
+
+
+def may_stop(job: jobs.Job) -> bool:
+    """Only the browser that started a run, or the teacher, may stop it."""
+    return job_manager().can_control(job, browser_id(), is_teacher())
+
+
+def stop_job(job: jobs.Job) -> None:
+    try:
+        job_manager().stop(job.id, requester=browser_id(), teacher=is_teacher())
+    except jobs.JobRefused as e:
+        st.error(tr(e.key, **e.params))
+
+
+def render_all_runs() -> None:
+    """The teacher's view: every queued or running run on the server, each with Stop."""
+    active = [j for j in job_manager().jobs() if j.active]
+    with st.expander(tr("train.all_runs"), icon=":material/school:", expanded=bool(active)):
+        if not active:
+            st.caption(tr("train.all_runs_empty"))
+        for j in active:
+            c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
+            c1.write(tr("train.run_line", name=j.name, state=tr(f"train.state.{j.state}"),
+                        owner=(j.owner or "?")[-4:]))
+            if c2.button(tr("train.open_run"), key=f"tr_open_{j.id}"):
+                follow(j.id)
+                st.rerun()
+            if c3.button(tr("train.stop_run"), key=f"tr_teacher_stop_{j.id}", disabled=j.stop_requested):
+                stop_job(j)
+                st.rerun()
 
 
 def render_live(job: jobs.Job) -> None:
@@ -476,29 +517,11 @@ def render_compare() -> None:
 
 # --- the page -------------------------------------------------------------------------------
 
-def keep_keras_state_while_training() -> None:
-    """Streamlit calls keras.backend.clear_session() after every script and fragment run
-    (script_runner._clean_problem_modules). That resets Keras' global state, TensorFlow's
-    kernel cache and runs a full garbage collection under the training thread of this same
-    process, every second while the page polls, and slowed a run about 50-fold. Skip that
-    clean-up while a job waits or trains; it runs as before otherwise."""
-    from streamlit.runtime.scriptrunner import script_runner
-    original = script_runner._clean_problem_modules
-    if getattr(original, "keeps_training", False):
-        return
-
-    def clean_problem_modules() -> None:
-        if not jobs.manager().busy():
-            original()
-
-    clean_problem_modules.keeps_training = True
-    script_runner._clean_problem_modules = clean_problem_modules
-
-
-keep_keras_state_while_training()
-
 st.title(tr("train.title"))
 st.caption(tr("train.intro"))
+st.caption(tr("train.visible_to_class"))
+if is_teacher():
+    render_all_runs()
 
 job = current_job()
 if job is not None:

@@ -109,7 +109,7 @@ def test_a_corrupt_model_file_is_reported_and_skipped(lang, heading, studio_home
     (folder / "junk.json").write_text('{"test_metrics": {"accuracy": 0.9}}')
     at = run_page(HOME, lang)
     assert not at.exception
-    assert [e.label for e in at.sidebar.expander] == [heading]
+    assert heading in [e.label for e in at.sidebar.expander]
     assert "junk.keras: skipped" in " ".join(t.value for t in at.sidebar.text)
     assert not any("junk" in o for o in at.sidebar.selectbox(key="model_choice").options)
     assert at.metric        # the shipped model still shows its numbers

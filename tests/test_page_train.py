@@ -4,6 +4,7 @@ end, making it the active model, finding it again from the URL, and Compare runs
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 
 import pytest
@@ -213,42 +214,52 @@ def test_an_unknown_job_in_the_url_is_explained(manager):
     assert not at.subheader or t("train.run_title", "en", name="") not in at.subheader[0].value
 
 
-def test_a_failed_run_shows_a_clear_message_in_spanish(monkeypatch):
-    def diverging(config, **kw):
-        raise TrainingFailed("the loss became NaN (not a number): the learning rate is probably too high.")
-
-    m = jobs.JobManager(max_running=1, train_fn=diverging)
-    monkeypatch.setattr(jobs, "_MANAGER", m)
-    job = m.submit(dataclasses.replace(PRESETS["quick"], train_subset=600, epochs=1), name="nan")
-    assert job.wait(30)
-    at = run_page(PAGE, "es", session={"train_job_id": job.id})
+def test_a_failed_run_shows_a_clear_message_in_spanish(manager, studio_home, monkeypatch):
+    """A run that failed (as a previous server recorded it) shows its message from the
+    i18n key the core gave, in Spanish, without a trace of English or a traceback."""
+    record = {"id": "failedrun-0123456789ab", "name": "nan", "preset": None, "save": True, "owner": "someone",
+              "config": dataclasses.replace(PRESETS["quick"], train_subset=600, epochs=1).to_dict(),
+              "created": time.time(), "started": time.time(), "finished": time.time(), "state": jobs.FAILED,
+              "error": "Training failed: the loss became NaN", "error_key": "train.err.nan", "error_params": {},
+              "history": {}, "loss_points": [], "result": None}
+    folder = studio_home / "jobs" / record["id"]
+    folder.mkdir(parents=True)
+    (folder / "job.json").write_text(json.dumps(record))
+    monkeypatch.setattr(jobs, "_MANAGER", jobs.JobManager(max_running=1))   # a restarted server
+    at = run_page(PAGE, "es", session={"train_job_id": record["id"]})
     no_exception(at)
     assert t("train.err.nan", "es") in [e.value for e in at.error]
     assert "Traceback" not in all_text(at)
 
 
-def test_a_queued_run_shows_its_place(manager, monkeypatch):
-    import threading
-    release = threading.Event()
-
-    def slow(config, **kw):
-        release.wait(60)
-        raise TrainingFailed("stopped before the first epoch finished, so there is no model to keep.")
-
-    monkeypatch.setattr(manager, "_train_fn", slow)
-    config = dataclasses.replace(PRESETS["quick"], train_subset=600, epochs=1)
-    first = manager.submit(config, name="first")
-    second = manager.submit(config, name="second")
+def test_a_queued_run_shows_its_place_and_only_its_browser_may_stop(manager):
+    """Another browser's run trains; this browser's run waits behind it. This browser
+    sees its place and leaves the queue; it cannot stop the other browser's run."""
+    config = dataclasses.replace(PRESETS["quick"], train_subset=600, epochs=20)
+    first = manager.submit(config, name="first", save=False, owner="another-browser-000000")
+    second = manager.submit(dataclasses.replace(config, epochs=1), name="second", save=False,
+                            owner="this-browser-0000000000")
     try:
-        at = run_page(PAGE, session={"train_job_id": second.id})
+        at = run_page(PAGE, session={"browser_id": "this-browser-0000000000"})
         no_exception(at)
-        assert t("train.queued", "en", position=1, limit=1) in [i.value for i in at.info]
+        assert t("train.queued", "en", position=1, limit=1) in [i.value for i in at.info], \
+            "the browser's own run is found without any job id in the URL"
+        assert t("train.err.one_per_browser", "en") not in [e.value for e in at.error]
+        at.button(key="tr_start").click().run()                  # a second run from the same browser
+        assert t("train.err.one_per_browser", "en") in [e.value for e in at.error]
+        assert len(manager.jobs()) == 2
         at.button(key="tr_stop").click().run()
         assert second.state == jobs.CANCELLED
         assert t("train.cancelled", "en") in [i.value for i in at.info]
+
+        other = run_page(PAGE, session={"browser_id": "this-browser-0000000000", "train_job_id": first.id})
+        no_exception(other)
+        assert t("train.not_yours", "en") in all_text(other)
+        assert not [b for b in other.button if b.key == "tr_stop"], "no Stop for another browser's run"
+        assert not first.stop_requested
     finally:
-        release.set()
-        first.wait(30)
+        first.stop()
+        first.wait(300)
 
 
 def test_every_choice_on_the_page_has_both_labels():
