@@ -1,12 +1,14 @@
 """Fashion-MNIST CNN Studio: the frame. Navigation, language, and the active model;
 each page lives in pages/ and calls the `fashion` package.
 
-Nothing here imports TensorFlow: the sidebar reads model cards only, so the first
+Nothing here imports TensorFlow: the sidebar reads model cards and the small JSON of each
+model's stored evaluation (its measured accuracy) only, so the first
 page paints fast. Run with `streamlit run streamlit_app.py`.
 """
 import streamlit as st
 
 from fashion import registry
+from fashion.evaluation_store import measured_accuracy
 from fashion.i18n import LANGUAGES, t
 from fashion.report import fmt_pct
 from pages.common import (LANG_KEY, MODEL_KEY, active_model_path, job_manager, remember_browser, session_language,
@@ -39,7 +41,8 @@ st.sidebar.selectbox(tr("sidebar.language"), list(LANGUAGES), format_func=LANGUA
 listing = registry.list_models()
 labels = {}
 for m in listing.models:
-    acc = fmt_pct(m.accuracy, current) if m.accuracy is not None else tr("sidebar.no_accuracy")
+    measured = measured_accuracy(m.path)          # what we measured on this exact file, never the card's claim
+    acc = fmt_pct(measured, current) if measured is not None else tr("sidebar.not_measured")
     labels[str(m.path)] = f"{m.display_name} · {acc}" + (f" · {tr('sidebar.shipped')}" if m.shipped else "")
 if labels:
     active = active_model_path()

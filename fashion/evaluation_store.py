@@ -143,6 +143,9 @@ def compute(classifier, dataset, model_sha256: str, sample_size: int = EXPLAIN_S
     """Run the model over the test set (probabilities) and the explain sample (features)."""
     from .explain import embedding_sample
     probs = classifier.probabilities(dataset.x_test)
+    if probs.ndim != 2 or probs.shape[1] != 10:
+        from .classifier import ClassifierError
+        raise ClassifierError(f"the model gives {probs.shape[1:]} outputs per image, not 10 class probabilities")
     labels = np.asarray(dataset.y_test).astype(np.int64)
     sample = embedding_sample(labels, sample_size)
     features = classifier.features(dataset.x_test[sample], max_dims=MAX_FEATURE_DIMS)
@@ -151,8 +154,47 @@ def compute(classifier, dataset, model_sha256: str, sample_size: int = EXPLAIN_S
                "loss": float(-np.mean(np.log(np.clip(picked, 1e-7, 1.0)))),
                "test_images": int(len(labels)), "sample_size": int(len(sample)),
                "feature_dims": int(features.shape[1]), "data_source": getattr(dataset, "source", ""),
-               "model_sha256": model_sha256}
+               "model_sha256": model_sha256, "layers": _layer_rows(classifier.model),
+               "real_photos": _real_photo_figures(classifier)}
     return StoredEvaluation(model_sha256, probs, labels, sample, features, summary)
+
+
+def _real_photo_figures(classifier) -> dict | None:
+    """Accuracy on the shipped real photos of held-out photographers (never trained on):
+    micro, macro, shoes, per kind (fashion/photo_training.py), and which photos; None
+    where the processed photos are missing."""
+    from .photoset import PhotoSetError, shipped
+    try:
+        held = shipped().part(True)
+    except PhotoSetError:
+        return None
+    from .photo_training import photo_metrics
+    figures = photo_metrics(classifier.probabilities(held.images), held)
+    return {**figures, "photos_sha256": shipped().digest()}
+
+
+def measured_real_photo_accuracy(model_path) -> float | None:
+    """Real-photo accuracy (micro, held-out photographers) we measured for this exact model
+    file, or None when it has no valid store yet (JSON only, no TensorFlow)."""
+    npz, meta_path = store_paths(model_path)
+    meta = _read_json(meta_path)
+    try:
+        if meta is None or meta.get("model_sha256") != file_sha256(model_path):
+            return None
+        micro = (meta.get("real_photos") or {}).get("micro")
+        return float(micro) if isinstance(micro, (int, float)) and 0 <= micro <= 1 else None
+    except (OSError, AttributeError):
+        return None
+
+
+def _layer_rows(model) -> list[dict] | None:
+    """The model's layer table for reports (models.summary_rows), kept so that drawing
+    the Evaluate page needs no TensorFlow."""
+    try:
+        from .models import summary_rows
+        return summary_rows(model)
+    except Exception:
+        return None
 
 
 def _atomic_write(target: Path, write) -> None:

@@ -86,8 +86,14 @@ def dataset():
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
+def _classifier(path: str, mtime: float):
+    """The one Classifier (loaded model + all its inference) per model file, per server."""
+    from fashion.classifier import Classifier
+    return Classifier.load(path)
+
+
 def _model(path: str, mtime: float):
-    return registry.load_model(path)
+    return _classifier(path, mtime).model
 
 
 def model_mtime(path: str) -> float:
@@ -286,41 +292,61 @@ def active_card() -> dict:
         return {}
 
 
-def model():
-    """The active Keras model, or None after an explanation on the page."""
+def classifier():
+    """The active model's Classifier (fashion.classifier), or None after an explanation."""
     path = active_model_path()
     if not path:
         st.warning(tr("model.missing"))
         return None
     try:
-        return _model(path, model_mtime(path))
+        return _classifier(path, model_mtime(path))
     except Exception as e:  # corrupt or foreign file: explain, keep the app running
         st.error(tr("model.load_failed", name=Path(path).name, error=str(e) or type(e).__name__))
         return None
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _test_probabilities(path: str, mtime: float) -> np.ndarray:
-    from fashion.evaluate import predict_proba
-    return predict_proba(_model(path, mtime), _dataset().x_test)
+def model():
+    """The active Keras model, or None after an explanation on the page."""
+    clf = classifier()
+    return clf.model if clf is not None else None
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _stored(path: str, mtime: float):
+    """The model's stored evaluation (fashion.evaluation_store): read from beside the model
+    file when it matches the file's hash (the model is not even loaded), else computed once
+    with the model's Classifier and written there."""
+    from fashion.evaluation_store import ensure
+    return ensure(path, lambda: _classifier(path, mtime), _dataset())
+
+
+def stored_evaluation():
+    """The active model's StoredEvaluation (test-set probabilities, explain-sample
+    features), or None after an explanation on the page."""
+    path = active_model_path()
+    if path is None:
+        st.warning(tr("model.missing"))
+        return None
+    if dataset() is None:
+        return None
+    try:
+        return _stored(path, model_mtime(path))
+    except Exception as e:
+        if classifier() is not None:   # the model loads (else that error is shown): it cannot classify these
+            _cannot_classify(path, e)
+        return None
 
 
 def test_probabilities() -> np.ndarray | None:
-    """Probabilities of the active model on the 10,000 test images, computed once per model."""
-    path = active_model_path()
-    if path is None or model() is None or dataset() is None:
-        return None
-    try:
-        return _test_probabilities(path, model_mtime(path))
-    except Exception as e:  # a model with the wrong input shape
-        _cannot_classify(path, e)
-        return None
+    """Probabilities of the active model on the 10,000 test images, computed once per model
+    file ever (the stored evaluation)."""
+    stored = stored_evaluation()
+    return stored.probabilities if stored is not None else None
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _evaluation(path: str, mtime: float, language: str):
-    from fashion.evaluate import evaluate_probabilities
-    return evaluate_probabilities(_test_probabilities(path, mtime), _dataset().y_test, language)
+    return _stored(path, mtime).evaluation(language)
 
 
 def evaluation():

@@ -15,7 +15,7 @@ import streamlit as st
 from fashion import report
 from fashion.report import fmt_int, fmt_num, fmt_pct, fmt_points
 from pages.common import (active_card, active_model_path, dataset, evaluation, gallery, lang, model, model_mtime,
-                          names, to_display, tr)
+                          names, stored_evaluation, to_display, tr)
 
 BLUE, RED, GREY, ORANGE = "#1f77b4", "#d62728", "#9e9e9e", "#ff7f0e"
 CELL_IMAGES = 20          # images shown for a confusion-matrix cell, most confident first
@@ -50,15 +50,24 @@ cols[4].metric(tr("metric.fit_time"), tr("report.seconds", s=fmt_num(float(fit),
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def report_html(model_path: str, mtimes: tuple, language: str, _card: dict, _ev, _model, _images) -> str:
+def report_html(model_path: str, mtimes: tuple, language: str, _card: dict, _ev, _layers, _images) -> str:
     """The report for one model and language (rebuilt when the model or its card changes)."""
+    return report.build_report(_card, _ev, _images, language, Path(model_path).stem, layers=_layers)
+
+
+def layer_rows() -> list[dict]:
+    """The model's layer table: from its stored evaluation (no TensorFlow needed to draw
+    this page), else from the loaded model."""
+    stored = stored_evaluation()
+    if stored is not None and stored.summary.get("layers"):
+        return stored.summary["layers"]
     from fashion.models import summary_rows
-    return report.build_report(_card, _ev, _images, language, Path(model_path).stem, layers=summary_rows(_model))
+    return summary_rows(model())
 
 
 try:
     html_doc = report_html(path, (model_mtime(path), model_mtime(str(Path(path).with_suffix(".json")))), L,
-                           card, ev, model(), data.x_test)
+                           card, ev, layer_rows(), data.x_test)
     st.download_button(tr("eval.report_button"), html_doc, file_name=report.report_filename(Path(path).stem, L),
                        mime="text/html", icon=":material/download:", help=tr("eval.report_help"),
                        on_click="ignore", type="primary", key="report_download")

@@ -15,7 +15,8 @@ import streamlit as st
 from plotly.colors import qualitative
 
 from fashion import explain as ex
-from pages.common import active_model_path, dataset, lang, model, model_mtime, names, tr
+from fashion.classifier import Classifier
+from pages.common import active_model_path, dataset, lang, model, model_mtime, names, stored_evaluation, tr
 
 SAMPLE = int(os.environ.get("FASHION_EXPLAIN_SAMPLE", "2000"))
 MAP_KEY = "explain_map"
@@ -36,7 +37,7 @@ def _structure(path: str, mtime: float, _model) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _probabilities(path: str, mtime: float, _model, image: np.ndarray) -> np.ndarray:
-    return np.asarray(_model(image[None, :, :, None].astype("float32"), training=False))[0]
+    return Classifier.of(_model).probabilities(image)[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -50,9 +51,14 @@ def _cam(path: str, mtime: float, _model, image: np.ndarray, class_index: int, l
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _embedding(path: str, mtime: float, _model, _x_test, y_test: np.ndarray, n: int) -> dict:
+def _embedding(path: str, mtime: float, _model, _stored, _x_test, y_test: np.ndarray, n: int) -> dict:
     idx = ex.embedding_sample(y_test, n)
-    features, probs = ex.features_and_probabilities(_model, _x_test[idx], max_dims=2048)
+    # the features and probabilities kept beside the model file (fashion.evaluation_store)
+    features = _stored.sample_features(idx) if _stored is not None else None
+    if features is not None:
+        probs = _stored.probabilities[idx]
+    else:                                    # a map larger than the stored sample
+        features, probs = ex.features_and_probabilities(_model, _x_test[idx], max_dims=2048)
     return {"indices": idx, "features": features, "labels": y_test[idx], "probs": probs,
             "pca": ex.project(features, "pca")}
 
@@ -305,7 +311,7 @@ if structure["cam_layer"]:
 count = _num(SAMPLE)
 st.header(tr("explain.map_header", count=count))
 with st.spinner(tr("explain.map_computing", count=count)):
-    emb = _safely(_embedding, path, mtime, net, data.x_test, np.asarray(data.y_test), SAMPLE)
+    emb = _safely(_embedding, path, mtime, net, stored_evaluation(), data.x_test, np.asarray(data.y_test), SAMPLE)
 if emb is None:
     st.stop()
 st.caption(tr("explain.map_help", dims=_num(emb["features"].shape[1])))

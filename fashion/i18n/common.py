@@ -14,6 +14,7 @@ STRINGS = {
                            "Todas las páginas usan este modelo. Entrena el tuyo en la página Entrenar."),
     "sidebar.shipped": ("shipped", "incluido"),
     "sidebar.no_accuracy": ("accuracy unknown", "precisión desconocida"),
+    "sidebar.not_measured": ("not measured yet", "aún sin medir"),
     "sidebar.problems": ("Some model files were skipped:", "Se omitieron algunos archivos de modelo:"),
     "model.missing": ("No model is available. Train one on the Train page, or restore models/fashion_mnist_cnn.keras.",
                       "No hay ningún modelo disponible. Entrena uno en la página Entrenar o restaura models/fashion_mnist_cnn.keras."),
