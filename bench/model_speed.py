@@ -1,7 +1,7 @@
 """Size and single-image latency of a saved model (JSON).
 
 One image through the model, two ways: a direct eager call `model(x)` (no `predict`),
-and the compiled graph the app and CLI use (fashion.evaluate.compiled_forward).
+and the compiled graph the app and CLI use (fashion.classifier.Classifier.probabilities).
 
     python bench/model_speed.py [MODEL]        # default: the shipped model
 """
@@ -26,7 +26,7 @@ def main():
     model = keras.models.load_model(path)
     load_s = time.perf_counter() - t0
     images = data.to_model_input(data.load().x_test[:200])
-    from fashion.evaluate import compiled_forward
+    from fashion.classifier import Classifier
 
     def median_ms(call):
         for i in range(10):  # warm-up: graph tracing, oneDNN kernels
@@ -39,7 +39,7 @@ def main():
         return round(statistics.median(times), 2), round(sorted(times)[int(0.9 * len(times))], 2)
 
     direct, direct_p90 = median_ms(lambda x: model(x, training=False))
-    compiled, compiled_p90 = median_ms(compiled_forward(model))
+    compiled, compiled_p90 = median_ms(Classifier.of(model).probabilities)
     print(json.dumps({"model": str(path.relative_to(REPO) if path.is_relative_to(REPO) else path),
                       "file_mb": round(path.stat().st_size / 1e6, 2), "params": int(model.count_params()),
                       "load_s": round(load_s, 2), "direct_call_ms_median": direct, "direct_call_ms_p90": direct_p90,
