@@ -59,3 +59,19 @@ def test_evaluate_with_a_broken_model_file(tmp_path):
     bad.write_text("nope")
     r = run_cli("evaluate", "--model", str(bad))
     assert r.returncode == 2 and "cannot load model" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_evaluate_store_writes_the_stored_evaluation_beside_the_model(tmp_path):
+    """`evaluate --store` is the one command that (re)builds a model's stored evaluation."""
+    from fashion import evaluation_store, models, registry
+    keras.utils.set_random_seed(0)
+    path = registry.save_model(models.build("custom", conv_blocks=1, filters=4, dense_units=8),
+                               {"test_metrics": {}}, "tiny", folder=tmp_path)
+    assert evaluation_store.read_store(path) is None
+    r = run_cli("evaluate", "--model", str(path), "--store", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    stored = evaluation_store.read_store(path)
+    assert stored is not None and stored.probabilities.shape == (10000, 10)
+    assert out["accuracy"] == pytest.approx(stored.accuracy) == pytest.approx(evaluation_store.measured_accuracy(path))
+    assert evaluation_store.REBUILD_COMMAND.split()[-1] == "--store" and "Traceback" not in r.stderr
