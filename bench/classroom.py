@@ -1,54 +1,48 @@
-"""A class at once: N students upload a photo each while the teacher trains a model.
+"""A class at once, without a browser per student: N students upload a photo each to the
+Photo page while the teacher trains the quick preset, all through Streamlit's own protocol.
 
-One `streamlit run` server (its own empty studio home) and one Chromium with a browser
-context per person, all driven together:
+    python bench/classroom.py --students 20 --photos /work/shared/photos-dev --json
 
-    1. every student opens the Photo page and the teacher the Train page, at the same time
-       (the server starts cold: the first visitors also wait for the model and the data);
-    2. the teacher starts the quick preset; once it trains, each student uploads a
-       different real photo and waits for the answer (upload -> answer is timed);
-    3. a latecomer starts a second training: it must wait in the queue and see its place,
-       then leaves the queue;
-    4. the teacher's training must finish with a test accuracy.
+Each client is what a browser tab is to the server: a websocket on /_stcore/stream that
+sends BackMsg protobufs (rerun the script with these widget states, give me upload URLs)
+and reads ForwardMsg protobufs (elements, script finished), plus an HTTP PUT of the photo
+to /_stcore/upload_file/<session>/<file> with the XSRF token, exactly as the frontend
+does. Every client has its own browser identity (the app's cookie), so the classroom
+rules apply to each one as to a person.
 
-The server's resident memory (process and children, from /proc) is sampled throughout.
-Prints one JSON object; exits 1 when a requirement fails: every student answered, no
-exception element anywhere, peak RSS under --max-rss-mb, training finished.
+1. one `streamlit run` server starts with its own empty studio home;
+2. the teacher opens Train and presses Start (the quick preset); students open Photo;
+3. once the run trains, every student uploads a different real photo at the same moment
+   and waits for the answer (an answer or "not sure" box): upload -> answer is timed;
+4. the run must finish (its job state on disk says done).
 
-    python bench/classroom.py                       # 20 students, photos from /work/shared/photos-dev
-    python bench/classroom.py --sessions 5 --photos ~/my-photos
-
-The photos are read where they are, at run time; nothing is copied.
+The resident memory of the server and its worker processes (the whole process tree, from
+/proc) is sampled throughout. Prints one JSON line: answers, errors, answer_p50_s,
+answer_p95_s, peak_rss_mb, training_finished (and details). Exit status 1 when a
+student got no answer, an error happened, or the training did not finish. The photos are
+read where they are; nothing is copied.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
-import re
+import secrets
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
+
+import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer  # noqa: E402
-
-from fashion.i18n import TABLE, t  # noqa: E402
+from server import StreamlitServer  # noqa: E402
 
 PHOTO_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
-UPLOADER = '[data-testid="stFileUploader"] input[type="file"]'
-ANSWER = '[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentWarning"]'
-REFUSED = '[data-testid="stAlertContentError"]'
-EXCEPTION = '[data-testid="stException"]'
-IDLE = ("() => { const s = document.querySelector('[data-testid=\"stStatusWidget\"]');"
-        " return !s || !s.innerText.includes('Running'); }")
-
-
-def prefix(key: str) -> str:
-    """The English text of a message up to its first placeholder."""
-    return TABLE[key][0].split("{")[0]
+XSRF_COOKIE = "_streamlit_xsrf"
+BROWSER_COOKIE = "fashion_studio_browser"     # pages/common.py: the app's browser identity
 
 
 # --- photos -----------------------------------------------------------------------------------
@@ -67,152 +61,243 @@ def pick_photos(folder: Path, n: int) -> list[Path]:
     return picked[:n]
 
 
-# --- memory -------------------------------------------------------------------------------------
+# --- memory: the server and every process under it ----------------------------------------------
+
+def tree_rss_mb(root: int) -> tuple[float, float]:
+    """(RSS of root, RSS of all its descendants) in MB, from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            parents[int(stat.parent.name)] = int(text[text.rindex(")") + 2:].split()[1])
+        except (OSError, ValueError):
+            continue
+    family, frontier = set(), [root]
+    while frontier:
+        pid = frontier.pop()
+        family.add(pid)
+        frontier += [child for child, parent in parents.items() if parent == pid and child not in family]
+
+    def rss(pid: int) -> float:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    return rss(root), sum(rss(p) for p in family - {root})
+
 
 class MemorySampler(threading.Thread):
-    """Peak RSS of the server, read from /proc every `every` seconds."""
-
-    def __init__(self, server: StreamlitServer, every: float = 0.2):
+    def __init__(self, pid: int, every: float = 0.25):
         super().__init__(daemon=True)
-        self.server, self.every = server, every
-        self.peak = 0.0
-        self.samples = 0
-        self.series: list[tuple[float, float]] = []      # (monotonic time, MB)
+        self.pid, self.every = pid, every
+        self.peak_total = self.peak_server = self.peak_workers = 0.0
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
-            now = self.server.rss_mb()
-            self.series.append((time.monotonic(), now))
-            self.peak = max(self.peak, now)
-            self.samples += 1
+            server, workers = tree_rss_mb(self.pid)
+            self.peak_server = max(self.peak_server, server)
+            self.peak_workers = max(self.peak_workers, workers)
+            self.peak_total = max(self.peak_total, server + workers)
             self._halt.wait(self.every)
 
-    def peak_between(self, start: float | None, end: float | None) -> int | None:
-        values = [mb for t, mb in self.series if (start is None or t >= start) and (end is None or t <= end)]
-        return round(max(values)) if values else None
-
-    def stop(self) -> float:
+    def stop(self) -> None:
         self._halt.set()
         self.join()
-        return self.peak
 
 
-# --- the people ------------------------------------------------------------------------------------
+# --- one tab, over Streamlit's protocol ------------------------------------------------------
 
-async def idle(page, timeout_ms: float) -> None:
-    await page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
-    await page.wait_for_function(IDLE, timeout=timeout_ms)
+class ProtocolClient:
+    """One browser tab: a session on the server, driven with BackMsg / ForwardMsg."""
+
+    def __init__(self, base_url: str, page: str, timeout: float):
+        self.base_url, self.page, self.timeout = base_url.rstrip("/"), page, timeout
+        self.http = requests.Session()
+        self.http.cookies.set(BROWSER_COOKIE, secrets.token_urlsafe(18))   # a browser of its own
+        self.ws = None
+        self.session_id: str | None = None
+        self.elements: dict[tuple, object] = {}      # delta path -> Element of the last full run
+        self._pending: dict[str, asyncio.Future] = {}
+        self._finished: asyncio.Queue = asyncio.Queue()
+        self._reader: asyncio.Task | None = None
+
+    async def open(self) -> None:
+        import websockets
+        # as the frontend: the health check hands out the XSRF cookie the upload must echo
+        await asyncio.to_thread(self.http.get, self.base_url + "/_stcore/health", timeout=self.timeout)
+        xsrf = self.http.cookies.get(XSRF_COOKIE, "")
+        cookie = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
+        ws_url = self.base_url.replace("http", "ws", 1) + "/_stcore/stream"
+        self.ws = await websockets.connect(ws_url, subprotocols=["streamlit", xsrf] if xsrf else ["streamlit"],
+                                           additional_headers={"Cookie": cookie}, origin=self.base_url,
+                                           max_size=None, open_timeout=self.timeout)
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        async for raw in self.ws:
+            msg = ForwardMsg()
+            msg.ParseFromString(raw)
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":
+                self.session_id = msg.new_session.initialize.session_id
+                self.elements = {}
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                self.elements[tuple(msg.metadata.delta_path)] = msg.delta.new_element
+            elif kind == "file_urls_response":
+                future = self._pending.pop(msg.file_urls_response.response_id, None)
+                if future and not future.done():
+                    future.set_result(msg.file_urls_response)
+            elif kind == "script_finished":
+                await self._finished.put(msg.script_finished)
+
+    async def _send(self, back) -> None:
+        await self.ws.send(back.SerializeToString())
+
+    async def rerun(self, widgets: list | None = None) -> None:
+        """Run the page script with these widget states and wait until the run finishes."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        back = BackMsg()
+        back.rerun_script.page_name = self.page
+        back.rerun_script.query_string = ""
+        for w in widgets or []:
+            back.rerun_script.widget_states.widgets.append(w)
+        while not self._finished.empty():
+            self._finished.get_nowait()
+        self.elements = {}
+        await self._send(back)
+        while True:
+            status = await asyncio.wait_for(self._finished.get(), self.timeout)
+            if status != ForwardMsg.FINISHED_EARLY_FOR_RERUN and status != ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                return
+
+    def find(self, kind: str, predicate=lambda e: True):
+        for element in self.elements.values():
+            if element.WhichOneof("type") == kind and predicate(getattr(element, kind)):
+                return getattr(element, kind)
+        return None
+
+    def alerts(self) -> list:
+        return [e.alert for e in self.elements.values() if e.WhichOneof("type") == "alert"]
+
+    def exceptions(self) -> list[str]:
+        return [e.exception.message[:200] for e in self.elements.values() if e.WhichOneof("type") == "exception"]
+
+    async def upload(self, uploader_id: str, photo: Path) -> None:
+        """What the frontend does for a file_uploader: ask for an upload URL, PUT the file,
+        rerun with the uploader's new state."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+        request_id = uuid.uuid4().hex
+        future = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = future
+        back = BackMsg()
+        back.file_urls_request.request_id = request_id
+        back.file_urls_request.session_id = self.session_id
+        back.file_urls_request.file_names.append(photo.name)
+        await self._send(back)
+        response = await asyncio.wait_for(future, self.timeout)
+        if response.error_msg:
+            raise RuntimeError(f"upload URL refused: {response.error_msg}")
+        urls = response.file_urls[0]
+        data = photo.read_bytes()
+        put = await asyncio.to_thread(
+            self.http.put, self.base_url + urls.upload_url,
+            files={"file": (photo.name, data, PHOTO_TYPES[photo.suffix.lower()])},
+            headers={"X-Xsrftoken": self.http.cookies.get(XSRF_COOKIE, "")}, timeout=self.timeout)
+        if put.status_code != 204 and put.status_code != 200:
+            raise RuntimeError(f"upload PUT answered {put.status_code}: {put.text[:200]}")
+        state = WidgetState(id=uploader_id)
+        info = state.file_uploader_state_value.uploaded_file_info.add()
+        info.name, info.size, info.file_id = photo.name, len(data), urls.file_id
+        info.file_urls.CopyFrom(urls)
+        await self.rerun([state])
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        if self._reader is not None:
+            self._reader.cancel()
 
 
-async def exceptions(page) -> list[str]:
-    return [s[:300] for s in await page.locator(EXCEPTION).all_inner_texts()]
+# --- the people ------------------------------------------------------------------------------
 
-
-async def student(i: int, context, url: str, photo: Path, training_started: asyncio.Event, go: asyncio.Event,
-                  timeout_ms: float) -> dict:
-    out = {"session": i, "photo": f"{photo.parent.name}/{photo.name}", "answer": None, "seconds": None,
+async def student(i: int, url: str, photo: Path, go: asyncio.Event, ready: list, timeout: float) -> dict:
+    out = {"student": i, "photo": f"{photo.parent.name}/{photo.name}", "answer": None, "seconds": None,
            "errors": []}
-    page = await context.new_page()
-    page.set_default_timeout(timeout_ms)
+    client = ProtocolClient(url, "photo", timeout)
     try:
         t0 = time.monotonic()
-        await page.goto(url + "/photo")
-        await page.get_by_text(t("photo.upload", "en")).wait_for()
-        await idle(page, timeout_ms)
+        await client.open()
+        await client.rerun()
+        uploader = client.find("file_uploader")
+        if uploader is None:
+            raise RuntimeError("the Photo page shows no file uploader")
         out["open_seconds"] = round(time.monotonic() - t0, 2)
-        await go.wait()                                   # everyone together, while the model trains
-        data = photo.read_bytes()                         # read now, from where it is
+        ready.append(i)
+        await go.wait()                                    # everyone together, while the model trains
         t0 = time.monotonic()
-        await page.locator(UPLOADER).set_input_files(
-            [{"name": photo.name, "mimeType": PHOTO_TYPES[photo.suffix.lower()], "buffer": data}])
-        await page.locator(f"{ANSWER}, {REFUSED}, {EXCEPTION}").first.wait_for()
-        out["answered_at"] = time.monotonic()
-        out["seconds"] = round(out["answered_at"] - t0, 2)
-        answers = await page.locator(ANSWER).all_inner_texts()
+        await client.upload(uploader.id, photo)
+        out["seconds"] = round(time.monotonic() - t0, 2)
+        answers = [a.body for a in client.alerts() if a.format in (2, 4)]   # WARNING (not sure), SUCCESS
         if answers:
-            out["answer"] = answers[0].split("(")[0].strip()
+            out["answer"] = answers[0][:80]
         else:
-            out["errors"] += [f"refused: {s[:200]}" for s in await page.locator(REFUSED).all_inner_texts()]
-        await idle(page, timeout_ms)                      # the rest of the page (charts, Grad-CAM) too
-        out["errors"] += await exceptions(page)
-    except Exception as e:  # a timeout, a crash: report it, keep the others going
-        out["errors"].append(f"{type(e).__name__}: {str(e).splitlines()[0][:200]}")
+            out["errors"] += [f"refused: {a.body[:200]}" for a in client.alerts() if a.format == 1] or ["no answer"]
+        out["errors"] += client.exceptions()
+    except Exception as e:  # a timeout, a refusal: report it, keep the others going
+        out["errors"].append(f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}")
+    finally:
+        await client.close()
+    return out
+
+
+async def teacher(url: str, timeout: float) -> dict:
+    """Open Train and press Start (the quick preset is the form's default)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    out = {"errors": []}
+    client = ProtocolClient(url, "train", timeout)
+    try:
+        await client.open()
+        await client.rerun()
+        start = client.find("button", lambda b: b.id.endswith("tr_start"))
+        if start is None:
+            raise RuntimeError("the Train page shows no Start button")
+        await client.rerun([WidgetState(id=start.id, trigger_value=True)])
+        out["errors"] += [f"refused: {a.body[:200]}" for a in client.alerts() if a.format == 1]
+        out["errors"] += client.exceptions()
+    except Exception as e:
+        out["errors"].append(f"{type(e).__name__}: {str(e)[:200]}")
+    finally:
+        await client.close()
+    return out
+
+
+def job_state(home: Path) -> dict | None:
+    """The state of the (one) training run, as the server keeps it on disk."""
+    for path in sorted((home / "jobs").glob("*/job.json")):
         try:
-            out["errors"] += await exceptions(page)
-        except Exception:
-            pass
-    if out["answer"] is None and not out["errors"]:
-        out["errors"].append("no answer")
-    return out
+            return json.loads(path.read_text())
+        except (OSError, ValueError):
+            return None
+    return None
 
 
-async def teacher(context, url: str, training_started: asyncio.Event, timeout_ms: float) -> dict:
-    """Start the quick preset, tell the class once it trains, wait for the result."""
-    out = {"finished": False, "seconds": None, "fit_seconds": None, "test_accuracy": None, "errors": []}
-    page = await context.new_page()
-    page.set_default_timeout(timeout_ms)
-    try:
-        await page.goto(url + "/train")
-        start = page.get_by_role("button", name=t("train.start", "en"))
-        await start.wait_for()
-        await idle(page, timeout_ms)
-        await start.click()
-        t0 = time.monotonic()
-        # training under way: the live progress bar shows an epoch
-        await page.get_by_text(re.compile(r"Epoch \d+/\d+")).first.wait_for()
-        out["seconds_to_first_batch"] = round(time.monotonic() - t0, 2)
-        training_started.set()
-        done = page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text=prefix("train.done"))
-        failed = page.locator(REFUSED)
-        await done.or_(failed).first.wait_for()
-        out["done_at"] = time.monotonic()
-        out["seconds"] = round(out["done_at"] - t0, 2)
-        if await done.count():
-            text = await done.first.inner_text()
-            m = re.search(r"([\d.]+) % after (\d+) epoch\(s\), trained in (\d+) s", text)
-            out["finished"] = bool(m)
-            if m:
-                out["test_accuracy"] = float(m.group(1)) / 100
-                out["epochs"] = int(m.group(2))
-                out["fit_seconds"] = int(m.group(3))
-        else:
-            out["errors"].append("training failed: " + (await failed.first.inner_text())[:300])
-        out["errors"] += await exceptions(page)
-    except Exception as e:
-        out["errors"].append(f"{type(e).__name__}: {str(e).splitlines()[0][:200]}")
-        training_started.set()                            # do not leave the class waiting
-    return out
+async def wait_for_job(home: Path, states: tuple, timeout: float) -> dict | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = job_state(home)
+        if state and state.get("state") in states:
+            return state
+        await asyncio.sleep(0.5)
+    return job_state(home)
 
-
-async def latecomer(context, url: str, training_started: asyncio.Event, timeout_ms: float) -> dict:
-    """A second training while the first runs: it must show its place in the queue."""
-    out = {"queue_shown": False, "queue_text": None, "left_queue": False, "errors": []}
-    page = await context.new_page()
-    page.set_default_timeout(timeout_ms)
-    try:
-        await training_started.wait()
-        await page.goto(url + "/train")
-        start = page.get_by_role("button", name=t("train.start", "en"))
-        await start.wait_for()
-        await idle(page, timeout_ms)
-        status = page.get_by_text(prefix("train.server_status"))
-        out["server_status"] = (await status.first.inner_text())[:200] if await status.count() else None
-        await start.click()
-        queued = page.get_by_text(prefix("train.queued"))
-        await queued.first.wait_for()
-        out["queue_shown"] = True
-        out["queue_text"] = (await queued.first.inner_text())[:200]
-        await page.get_by_role("button", name=t("train.cancel", "en")).click()
-        await page.get_by_text(t("train.cancelled", "en")).first.wait_for()
-        out["left_queue"] = True
-        out["errors"] += await exceptions(page)
-    except Exception as e:
-        out["errors"].append(f"{type(e).__name__}: {str(e).splitlines()[0][:200]}")
-    return out
-
-
-# --- the run ----------------------------------------------------------------------------------------
 
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
@@ -223,101 +308,84 @@ def percentile(values: list[float], q: float) -> float | None:
     return round(values[lo] + (values[hi] - values[lo]) * (k - lo), 2)
 
 
-async def classroom(url: str, photos: list[Path], timeout_s: float, queue_check: bool) -> dict:
-    from playwright.async_api import async_playwright
-    timeout_ms = timeout_s * 1000
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        new = lambda: browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})  # noqa: E731
-        training_started, go = asyncio.Event(), asyncio.Event()
-        contexts = [await new() for _ in range(len(photos) + 2)]
-        students = [asyncio.create_task(student(i, contexts[i], url, ph, training_started, go, timeout_ms))
-                    for i, ph in enumerate(photos)]
-        teach = asyncio.create_task(teacher(contexts[-2], url, training_started, timeout_ms))
-        late = asyncio.create_task(latecomer(contexts[-1], url, training_started, timeout_ms)) if queue_check else None
-
-        await training_started.wait()
-        go.set()
-        go_at = time.monotonic()
-        results = await asyncio.gather(*students)
-        training = await teach
-        queue = await late if late else None
-        await browser.close()
-    return {"students": results, "training": training, "queue": queue, "go_at": go_at}
+async def classroom(server: StreamlitServer, photos: list[Path], timeout: float, train_timeout: float) -> dict:
+    go, ready = asyncio.Event(), []
+    students = [asyncio.create_task(student(i, server.url, p, go, ready, timeout)) for i, p in enumerate(photos)]
+    teach = await teacher(server.url, timeout)
+    started = await wait_for_job(server.home, ("running",), timeout)
+    # the worker is up and training (or the run ended early): then everyone uploads at once
+    deadline = time.monotonic() + timeout
+    while len(ready) < len(photos) and time.monotonic() < deadline and not all(s.done() for s in students):
+        await asyncio.sleep(0.2)
+    while time.monotonic() < deadline:                  # first training batches, so the load is real
+        state = job_state(server.home) or {}
+        if state.get("phase") not in ("waiting", "preparing") or state.get("history") or \
+                state.get("state") not in ("queued", "running"):
+            break
+        await asyncio.sleep(0.5)
+    go.set()
+    go_at = time.monotonic()
+    results = await asyncio.gather(*students)
+    answered_at = time.monotonic()
+    training = await wait_for_job(server.home, ("done", "stopped", "failed", "cancelled"), train_timeout)
+    return {"students": results, "teacher": teach, "job_started": bool(started), "job": training,
+            "uploads_window_s": round(answered_at - go_at, 2)}
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sessions", type=int, default=20, help="students, each uploading a different photo")
+    ap.add_argument("--students", type=int, default=20, help="students, each uploading a different photo")
     ap.add_argument("--photos", type=Path, default=Path("/work/shared/photos-dev"),
                     help="folder of photos (sub-folders per class are taken in turn)")
-    ap.add_argument("--timeout", type=float, default=900, help="seconds any one step may take")
-    ap.add_argument("--max-rss-mb", type=float, default=1500)
-    ap.add_argument("--no-queue-check", action="store_true", help="skip the second, queued training")
-    ap.add_argument("--details", action="store_true", help="include every session's result")
+    ap.add_argument("--timeout", type=float, default=300, help="seconds any one step may take")
+    ap.add_argument("--train-timeout", type=float, default=1200, help="seconds the training may take")
+    ap.add_argument("--json", action="store_true", help="print one JSON line only")
+    ap.add_argument("--details", action="store_true", help="include every student's result")
     a = ap.parse_args(argv)
-    photos = pick_photos(a.photos, a.sessions)
+    photos = pick_photos(a.photos, a.students)
 
     t_start = time.monotonic()
     with StreamlitServer() as server:
-        sampler = MemorySampler(server)
+        sampler = MemorySampler(server.proc.pid)
         sampler.start()
-        rss_start = server.rss_mb()
-        run = asyncio.run(classroom(server.url, photos, a.timeout, not a.no_queue_check))
-        peak = sampler.stop()
-        rss_end = server.rss_mb()
+        run = asyncio.run(classroom(server, photos, a.timeout, a.train_timeout))
+        sampler.stop()
         alive = server.proc.poll() is None
         log = (server.home / "server.log").read_text(errors="replace")
     tracebacks = [next((line for line in chunk.splitlines()[1:] if line.strip() and not line.startswith(" ")), "?")[:200]
                   for chunk in log.split("Traceback (most recent call last):")[1:]]
 
-    students, training, queue = run["students"], run["training"], run["queue"]
-    answered_at = max((s["answered_at"] for s in students if "answered_at" in s), default=None)
-    done_at = training.get("done_at")
-    phases = {"opening_pages": sampler.peak_between(None, run["go_at"]),
-              "uploads_to_last_answer": sampler.peak_between(run["go_at"], answered_at),
-              "rest_of_training": sampler.peak_between(answered_at, done_at),
-              "after_training": sampler.peak_between(done_at, None)}
-    while_training = sum(1 for s in students if done_at and s.get("answered_at", float("inf")) < done_at)
-    for s in students:
-        s.pop("answered_at", None)
+    students, job = run["students"], run["job"] or {}
     times = [s["seconds"] for s in students if s["answer"] is not None]
-    errors = [f"session {s['session']} ({s['photo']}): {e}" for s in students for e in s["errors"]]
-    errors += [f"teacher: {e}" for e in training["errors"]]
-    errors += [f"latecomer: {e}" for e in (queue or {}).get("errors", [])]
+    errors = [f"student {s['student']} ({s['photo']}): {e}" for s in students for e in s["errors"]]
+    errors += [f"teacher: {e}" for e in run["teacher"]["errors"]]
     errors += [f"server log: {e}" for e in tracebacks]
+    if not alive:
+        errors.append("the server died")
+    result = job.get("result") or {}
     report = {
-        "sessions": len(students),
+        "students": len(students),
         "answers": len(times),
         "errors": len(errors),
-        "error_list": errors[:40],
-        "upload_to_answer_s": {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95),
-                               "max": max(times) if times else None},
-        "answered_before_training_finished": while_training,
-        "page_open_s": {"p50": percentile([s["open_seconds"] for s in students if "open_seconds" in s], 0.5),
-                        "max": max([s.get("open_seconds", 0) for s in students], default=None)},
-        "server_rss_mb": {"start": round(rss_start), "peak": round(peak), "end": round(rss_end),
-                          "samples": sampler.samples, "peak_by_phase": phases},
-        "training": {"finished": training["finished"], "seconds": training["seconds"],
-                     "fit_seconds": training["fit_seconds"], "test_accuracy": training["test_accuracy"],
-                     "seconds_to_first_batch": training.get("seconds_to_first_batch")},
-        "queue": None if queue is None else {k: queue[k] for k in ("queue_shown", "queue_text", "left_queue")},
-        "server_alive": alive,
+        "answer_p50_s": percentile(times, 0.5),
+        "answer_p95_s": percentile(times, 0.95),
+        "answer_max_s": max(times) if times else None,
+        "peak_rss_mb": round(sampler.peak_total),
+        "peak_rss_server_mb": round(sampler.peak_server),
+        "peak_rss_workers_mb": round(sampler.peak_workers),
+        "training_finished": job.get("state") == "done",
+        "training_state": job.get("state"),
+        "training_test_accuracy": (result.get("test_metrics") or {}).get("accuracy"),
+        "training_fit_seconds": result.get("fit_seconds"),
+        "uploads_window_s": run["uploads_window_s"],
         "wall_s": round(time.monotonic() - t_start, 1),
+        "error_list": errors[:40],
     }
     if a.details:
-        report["students"] = students
-    checks = {
-        "every_session_answered": report["answers"] == len(students),
-        "no_errors": not errors,
-        "rss_under_limit": peak < a.max_rss_mb,
-        "training_finished": bool(training["finished"]),
-        "queue_visible": queue is None or bool(queue["queue_shown"] and queue["left_queue"]),
-    }
-    report["checks"] = checks
-    report["ok"] = all(checks.values())
-    print(json.dumps(report, indent=2, ensure_ascii=False))
-    return 0 if report["ok"] else 1
+        report["student_results"] = students
+    print(json.dumps(report, ensure_ascii=False) if a.json else json.dumps(report, indent=2, ensure_ascii=False))
+    ok = report["answers"] == len(students) and not errors and report["training_finished"]
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
