@@ -17,26 +17,26 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from fashion import jobs, registry
+from fashion import charts, jobs, registry
 from fashion.i18n import TABLE
-from fashion.models import ARCHITECTURES, check_custom
+from fashion.i18n.numbers import fmt_clock, fmt_duration, fmt_float, fmt_int, fmt_pct
+from fashion.models import ARCHITECTURES, CUSTOM_DEFAULTS, CUSTOM_LIMITS, custom_problems
 from fashion.train import AUGMENTATIONS, OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig
-from pages.common import (active_model_path, browser_id, is_teacher, job_manager, set_active_model,
-                          tr)
+from pages.common import (active_model_path, browser_id, is_teacher, job_manager, lang, projector,
+                          set_active_model, tr)
 
 JOB_KEY = "train_job_id"          # session: the job this browser tab follows
 SAVED_KEY = "_train_form"         # session: the form's values, kept across page switches
 DRAWN_KEY = "_train_form_drawn"   # session: the form widgets drawn in the last run
 POLL_SECONDS = 1.0
-PRESET_ORDER = ("quick", "seed", "overfit", "best")
+PRESET_ORDER = ("quick", "seed", "overfit", "best", "custom")   # custom: the user's own settings
+BASE_KEY = "_train_base_preset"   # session: the preset the user's own settings started from
 BATCH_SIZES = (16, 32, 64, 128, 256, 512, 1024)
 LEARNING_RATES = (1e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 8e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
-CUSTOM_DEFAULTS = {"conv_blocks": 2, "filters": 32, "kernel_size": 3, "pooling": "max",
-                   "dropout": 0.25, "dense_units": 128, "batch_norm": True}
 FORM_KEYS = ("tr_preset", "tr_arch", "tr_blocks", "tr_filters", "tr_kernel", "tr_pool", "tr_dropout",
              "tr_dense", "tr_bn", "tr_epochs", "tr_batch", "tr_lr", "tr_sched", "tr_opt", "tr_aug",
              "tr_augs", "tr_subset", "tr_val", "tr_wd", "tr_ls", "tr_seed", "tr_name")
-COLORS = ("#1f4fd1", "#d1461f", "#2a9d4b", "#8e44ad", "#c99a00", "#16a5a5", "#e377c2", "#7f7f7f")
+COLORS = charts.RUN_COLORS
 
 
 # --- the form: presets fill it, the user edits it ---------------------------------------
@@ -59,6 +59,9 @@ def preset_values(name: str) -> dict:
 
 def apply_preset() -> None:
     ss = st.session_state
+    if ss["tr_preset"] not in PRESETS:   # "your own settings": keep the form as it is, open it
+        return
+    ss[BASE_KEY] = ss["tr_preset"]
     values = preset_values(ss["tr_preset"])
     ss.update(values)
     ss[SAVED_KEY] = {**ss.get(SAVED_KEY, {}), **values}   # hidden widgets show these when drawn
@@ -101,10 +104,16 @@ def save_form() -> None:
     ss[DRAWN_KEY] = tuple(drawn)
 
 
+def base_preset() -> str:
+    """The preset the form shows, or the one the user's own settings started from."""
+    ss = st.session_state
+    return ss["tr_preset"] if ss.get("tr_preset") in PRESETS else ss.get(BASE_KEY, "quick")
+
+
 def form_config() -> TrainConfig:
     """The TrainConfig the form describes (not yet validated)."""
     ss = st.session_state
-    preset = PRESETS[ss["tr_preset"]]
+    preset = PRESETS[base_preset()]
     arch = ss["tr_arch"]
     if arch == "custom":
         arch_params = {"conv_blocks": int(ss["tr_blocks"]), "filters": int(ss["tr_filters"]),
@@ -125,29 +134,14 @@ def form_config() -> TrainConfig:
 
 
 def form_problems(config: TrainConfig) -> list[str]:
-    """Why these settings cannot run, in the user's language (empty when they can)."""
+    """Why these settings cannot run, in the user's language (empty when they can): the
+    core's own rules (TrainConfig.problems, each an i18n key) plus the one only the form has."""
     ss = st.session_state
-    problems = []
-    if ss["tr_aug"] and not ss.get("tr_augs"):
-        problems.append(tr("train.err.no_aug"))
+    problems = [("train.err.no_aug", {})] if ss["tr_aug"] and not ss.get("tr_augs") else []
     cap = job_manager().limits.max_epochs          # the server's cap (secrets / environment)
     if config.epochs > cap:
-        problems.append(tr("train.err.epochs_cap", limit=cap))
-    if 0 < config.train_subset < 100:
-        problems.append(tr("train.err.subset_small"))
-    n_train = int((config.train_subset or 60000) * (1 - config.validation_split))
-    if n_train < config.batch_size:
-        problems.append(tr("train.err.batch_too_big", batch=config.batch_size, images=n_train))
-    if config.architecture == "custom":
-        p = config.arch_params
-        if p["pooling"] == "none" and p["filters"] * 2 ** (p["conv_blocks"] - 1) * 28 * 28 * max(p["dense_units"], 10) > 50_000_000:
-            problems.append(tr("train.err.too_big"))
-    if not problems:
-        try:
-            config.validate()
-        except ValueError as e:  # a rule the form does not know: say it as the core says it
-            problems.append(tr("train.err.other", error=str(e)))
-    return problems
+        problems.append(("train.err.epochs_cap", {"limit": cap}))
+    return [tr(key, **params) for key, params in problems + config.problems()]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -158,99 +152,195 @@ def model_summary(architecture: str, params_json: str) -> tuple[list[dict], int]
     return summary_rows(model), int(model.count_params())
 
 
-def render_form() -> None:
+def prepare_form() -> None:
+    """Give every form widget its value before anything is drawn, so the Start button at
+    the top of the page sees the same settings the expander below shows."""
     ss = st.session_state
     init_form()
-    st.selectbox(tr("train.preset"), PRESET_ORDER, key="tr_preset", on_change=apply_preset,
+    if ss["tr_arch"] == "custom":
+        for key, name in (("tr_blocks", "conv_blocks"), ("tr_filters", "filters"), ("tr_kernel", "kernel_size"),
+                          ("tr_pool", "pooling"), ("tr_dropout", "dropout"), ("tr_dense", "dense_units"),
+                          ("tr_bn", "batch_norm")):
+            ensure(key, CUSTOM_DEFAULTS[name])
+    if ss["tr_aug"]:
+        ensure("tr_augs", list(PRESETS[base_preset()].augmentations))
+    # The preset box follows the form: once a setting differs from the preset, it says so.
+    if ss["tr_preset"] in PRESETS and form_config() != PRESETS[ss["tr_preset"]]:
+        ss[BASE_KEY] = ss["tr_preset"]
+        ss["tr_preset"] = "custom"
+
+
+def preset_line(config: TrainConfig) -> str:
+    """What Start will run, in one line: architecture, epochs, batch, images, augmentation."""
+    L = lang()
+    images = config.train_subset or 60000
+    parts = [label("arch", config.architecture), tr("train.line.epochs", n=config.epochs),
+             tr("train.line.batch", n=config.batch_size), tr("train.line.lr", lr=fmt_float(config.learning_rate, L, None)),
+             tr("train.line.images", n=fmt_int(images * (1 - config.validation_split), L))]
+    if config.augment:
+        parts.append(", ".join(label("aug", a) for a in config.augmentations))
+    return " · ".join(parts)
+
+
+def render_start(config: TrainConfig, problems: list[str]) -> None:
+    """The first screen: preset, run name and Start in one row, what will run under it."""
+    ss = st.session_state
+    c1, c2, c3 = st.columns([3, 3, 2], vertical_alignment="bottom")
+    c1.selectbox(tr("train.preset"), PRESET_ORDER, key="tr_preset", on_change=apply_preset,
                  format_func=lambda k: tr(f"train.preset.{k}"))
-    st.caption(tr(f"train.preset.{ss['tr_preset']}.help"))
-
-    left, right = st.columns([1, 1], gap="large")
-    with left:
-        st.subheader(tr("train.model"))
-        st.selectbox(tr("train.architecture"), list(ARCHITECTURES), key="tr_arch",
-                     format_func=lambda k: tr(f"train.arch.{k}"))
-        st.caption(tr(f"train.arch.{ss['tr_arch']}.help"))
-        if ss["tr_arch"] == "custom":
-            for key, name in (("tr_blocks", "conv_blocks"), ("tr_filters", "filters"), ("tr_kernel", "kernel_size"),
-                              ("tr_pool", "pooling"), ("tr_dropout", "dropout"), ("tr_dense", "dense_units"),
-                              ("tr_bn", "batch_norm")):
-                ensure(key, CUSTOM_DEFAULTS[name])
-            b1, b2 = st.columns(2)
-            b1.slider(tr("train.conv_blocks"), 1, 4, key="tr_blocks", help=tr("train.conv_blocks_help"))
-            b2.select_slider(tr("train.filters"), (8, 16, 32, 64, 128), key="tr_filters", help=tr("train.filters_help"))
-            b1.select_slider(tr("train.kernel"), (1, 2, 3, 5, 7), key="tr_kernel")
-            b2.selectbox(tr("train.pooling"), ("max", "average", "none"), key="tr_pool",
-                         format_func=lambda k: tr(f"train.pool.{k}"))
-            b1.slider(tr("train.dropout"), 0.0, 0.8, step=0.05, key="tr_dropout")
-            b2.select_slider(tr("train.dense"), (0, 32, 64, 128, 256, 512, 1024), key="tr_dense",
-                             help=tr("train.dense_help"))
-            st.checkbox(tr("train.batch_norm"), key="tr_bn")
-
-    with right:
-        st.subheader(tr("train.hyper"))
-        h1, h2 = st.columns(2)
-        h1.number_input(tr("train.epochs"), min_value=1, max_value=500, step=1, key="tr_epochs")
-        h2.selectbox(tr("train.batch"), BATCH_SIZES, key="tr_batch")
-        rates = sorted(set(LEARNING_RATES) | {float(ss["tr_lr"])})
-        h1.select_slider(tr("train.lr"), rates, key="tr_lr", format_func=lambda v: f"{v:g}")
-        h2.selectbox(tr("train.schedule"), SCHEDULES, key="tr_sched", format_func=lambda k: tr(f"train.sched.{k}"))
-        h1.selectbox(tr("train.optimizer"), OPTIMIZERS, key="tr_opt", format_func=lambda k: tr(f"train.opt.{k}"))
-        h2.number_input(tr("train.subset"), min_value=0, max_value=60000, step=500, key="tr_subset",
-                        help=tr("train.subset_help"))
-        st.slider(tr("train.val_split"), 0.0, 0.45, step=0.05, key="tr_val", help=tr("train.val_split_help"))
-        st.toggle(tr("train.augment"), key="tr_aug", help=tr("train.augment_help"))
-        if ss["tr_aug"]:
-            ensure("tr_augs", list(PRESETS[ss["tr_preset"]].augmentations))
-            st.multiselect(tr("train.augmentations"), AUGMENTATIONS, key="tr_augs",
-                           format_func=lambda k: tr(f"train.aug.{k}"))
-        with st.expander(tr("train.advanced")):
-            st.number_input(tr("train.weight_decay"), min_value=0.0, max_value=0.1, step=1e-4, format="%.4f", key="tr_wd")
-            st.number_input(tr("train.label_smoothing"), min_value=0.0, max_value=0.45, step=0.05, key="tr_ls")
-            st.number_input(tr("train.seed"), min_value=0, max_value=2**31 - 1, step=1, key="tr_seed")
-
-    config = form_config()
-    problems = form_problems(config)
-
-    with left:
-        st.markdown(f"**{tr('train.summary')}**")
-        if config.architecture == "custom" and any(tr("train.err.too_big") == p for p in problems):
-            st.caption(tr("train.summary_unavailable"))
-        else:
-            try:
-                if config.architecture == "custom":
-                    p = config.arch_params
-                    check_custom(p["conv_blocks"], p["filters"], p["kernel_size"], p["pooling"], p["dropout"], p["dense_units"])
-                rows, total = model_summary(config.architecture, json.dumps(config.arch_params, sort_keys=True))
-            except ValueError:
-                st.caption(tr("train.summary_unavailable"))
-            else:
-                table = pd.DataFrame(rows).rename(columns={"name": tr("train.col.layer"), "type": tr("train.col.type"),
-                                                           "output_shape": tr("train.col.shape"),
-                                                           "params": tr("train.col.params")})
-                st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)))
-                st.metric(tr("train.total_params"), f"{total:,}")
-
-    st.text_input(tr("train.run_name"), key="tr_name", placeholder=tr("train.run_name_placeholder"),
-                  max_chars=60)
-    save_form()
+    c2.text_input(tr("train.run_name"), key="tr_name", placeholder=tr("train.run_name_placeholder"), max_chars=60)
+    clash = name_clash(ss["tr_name"])
+    with c3:
+        clicked = st.button(tr("train.start"), type="primary", disabled=bool(problems), key="tr_start",
+                            icon=":material/play_arrow:", width="stretch")
+    st.caption(tr(f"train.preset.{ss['tr_preset']}.help") + "  \n" + preset_line(config))
     for problem in problems:
         st.error(problem)
-    counts = jobs.manager().counts()
-    st.caption(tr("train.server_status", running=counts["running"], queued=counts["queued"], limit=counts["limit"]))
-    if st.button(tr("train.start"), type="primary", disabled=bool(problems), key="tr_start",
-                 icon=":material/play_arrow:"):
-        preset = ss["tr_preset"] if config == PRESETS[ss["tr_preset"]] else None
-        name = ss["tr_name"].strip() or f"{preset or config.architecture}-{_timestamp()}"
-        try:
-            job = job_manager().submit(config, name=name, preset=preset, owner=browser_id())
-        except jobs.JobRefused as e:   # the classroom rules: one run per browser, the caps
-            st.error(tr(e.key, **e.params))
-        except ValueError as e:
-            st.error(tr("train.err.other", error=str(e)))
-        else:
-            follow(job.id)
-            st.rerun()
+    if clash and (clicked or ss.get("_tr_clash_asked") == ss["tr_name"]):
+        ss["_tr_clash_asked"] = ss["tr_name"]
+        ask_about_clash(clash, config)
+        return
+    if clicked:
+        start_run(config, ss["tr_name"].strip())
+
+
+def name_clash(name: str) -> registry.ModelEntry | None:
+    """The saved model of this browser's registry that a run with this name would replace."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    wanted = registry.safe_name(name)
+    for m in registry.list_models().models:
+        if not m.shipped and m.name == wanted:
+            return m
+    return None
+
+
+def free_name(name: str) -> str:
+    """The first of name-2, name-3... that no saved model has."""
+    taken = {m.name for m in registry.list_models().models}
+    n = 2
+    while registry.safe_name(f"{name}-{n}") in taken:
+        n += 1
+    return f"{name}-{n}"
+
+
+def ask_about_clash(clash: registry.ModelEntry, config: TrainConfig) -> None:
+    """A name already taken: ask, never rename behind the user's back."""
+    ss = st.session_state
+    name = ss["tr_name"].strip()
+    st.warning(tr("train.clash", name=clash.display_name, accuracy=fmt_pct(clash.accuracy, lang())))
+    other = free_name(name)
+    b1, b2 = st.columns(2)
+    if b1.button(tr("train.clash_rename", name=other), key="tr_clash_rename", icon=":material/edit:"):
+        ss["tr_name"] = other
+        ss.pop("_tr_clash_asked", None)
+        st.rerun()
+    if overwrite_supported() and b2.button(tr("train.clash_overwrite", name=clash.display_name),
+                                           key="tr_clash_overwrite", icon=":material/sync:"):
+        ss.pop("_tr_clash_asked", None)
+        start_run(config, name, overwrite=True)
+
+
+def overwrite_supported() -> bool:
+    import inspect
+    return "overwrite" in inspect.signature(jobs.manager().submit).parameters
+
+
+def start_run(config: TrainConfig, name: str, overwrite: bool = False) -> None:
+    ss = st.session_state
+    preset = base_preset() if config == PRESETS[base_preset()] else None
+    name = name or f"{preset or config.architecture}-{_timestamp()}"
+    try:
+        extra = {"overwrite": True} if overwrite else {}
+        job = job_manager().submit(config, name=name, preset=preset, owner=browser_id(), **extra)
+    except jobs.JobRefused as e:   # the classroom rules: one run per browser, the caps
+        st.error(tr(e.key, **e.params))
+    except ValueError as e:   # a rule only the job manager knows; ConfigError says it in the user's language
+        st.error(e.message(lang()) if hasattr(e, "message") else tr("train.err.other", error=str(e)))
+    else:
+        ss["_tr_scroll_to_run"] = True
+        follow(job.id)
+        st.rerun()
+
+
+def render_settings(config: TrainConfig, problems: list[str]) -> None:
+    """Every setting, in an expander under the live run: presets fill it, the user edits it."""
+    ss = st.session_state
+    with st.expander(tr("train.settings"), expanded=ss["tr_preset"] == "custom", icon=":material/tune:"):
+        left, right = st.columns([1, 1], gap="large")
+        with left:
+            st.markdown(f"**{tr('train.model')}**")
+            st.selectbox(tr("train.architecture"), list(ARCHITECTURES), key="tr_arch",
+                         format_func=lambda k: tr(f"train.arch.{k}"))
+            st.caption(tr(f"train.arch.{ss['tr_arch']}.help"))
+            if ss["tr_arch"] == "custom":
+                b1, b2 = st.columns(2)
+                b1.slider(tr("train.conv_blocks"), *CUSTOM_LIMITS["conv_blocks"], key="tr_blocks",
+                          help=tr("train.conv_blocks_help"))
+                b2.select_slider(tr("train.filters"), (8, 16, 32, 64, 128), key="tr_filters", help=tr("train.filters_help"))
+                b1.select_slider(tr("train.kernel"), CUSTOM_LIMITS["kernel_size"], key="tr_kernel")
+                b2.selectbox(tr("train.pooling"), CUSTOM_LIMITS["pooling"], key="tr_pool",
+                             format_func=lambda k: tr(f"train.pool.{k}"))
+                b1.slider(tr("train.dropout"), 0.0, 0.8, step=0.05, key="tr_dropout")
+                b2.select_slider(tr("train.dense"), (0, 32, 64, 128, 256, 512, 1024), key="tr_dense",
+                                 help=tr("train.dense_help"))
+                st.checkbox(tr("train.batch_norm"), key="tr_bn")
+
+        with right:
+            st.markdown(f"**{tr('train.hyper')}**")
+            h1, h2 = st.columns(2)
+            h1.number_input(tr("train.epochs"), min_value=1, max_value=500, step=1, key="tr_epochs")
+            h2.selectbox(tr("train.batch"), BATCH_SIZES, key="tr_batch")
+            rates = sorted(set(LEARNING_RATES) | {float(ss["tr_lr"])})
+            h1.select_slider(tr("train.lr"), rates, key="tr_lr", format_func=lambda v: fmt_float(v, lang(), None))
+            h2.selectbox(tr("train.schedule"), SCHEDULES, key="tr_sched", format_func=lambda k: tr(f"train.sched.{k}"))
+            h1.selectbox(tr("train.optimizer"), OPTIMIZERS, key="tr_opt", format_func=lambda k: tr(f"train.opt.{k}"))
+            h2.number_input(tr("train.subset"), min_value=0, max_value=60000, step=500, key="tr_subset",
+                            help=tr("train.subset_help"))
+            st.slider(tr("train.val_split"), 0.0, 0.45, step=0.05, key="tr_val", help=tr("train.val_split_help"))
+            st.toggle(tr("train.augment"), key="tr_aug", help=tr("train.augment_help"))
+            if ss["tr_aug"]:
+                st.multiselect(tr("train.augmentations"), AUGMENTATIONS, key="tr_augs",
+                               format_func=lambda k: tr(f"train.aug.{k}"))
+            st.markdown(f"**{tr('train.advanced')}**")
+            a1, a2, a3 = st.columns(3)
+            a1.number_input(tr("train.weight_decay"), min_value=0.0, max_value=0.1, step=1e-4, format="%.4f", key="tr_wd")
+            a2.number_input(tr("train.label_smoothing"), min_value=0.0, max_value=0.45, step=0.05, key="tr_ls")
+            a3.number_input(tr("train.seed"), min_value=0, max_value=2**31 - 1, step=1, key="tr_seed",
+                            help=tr("train.seed_help"))
+
+        st.markdown(f"**{tr('train.summary')}**")
+        render_summary(config, problems)
+        counts = jobs.manager().counts()
+        st.caption(tr("train.server_status", running=counts["running"], queued=counts["queued"], limit=counts["limit"]))
+    save_form()
+
+
+def render_summary(config: TrainConfig, problems: list[str]) -> None:
+    if config.architecture == "custom" and custom_problems(config.arch_params):
+        st.caption(tr("train.summary_unavailable"))
+        return
+    try:
+        rows, total = model_summary(config.architecture, json.dumps(config.arch_params, sort_keys=True))
+    except ValueError:
+        st.caption(tr("train.summary_unavailable"))
+        return
+    L = lang()
+    for row in rows:
+        row["type"] = layer_type_name(row["type"])
+        row["params"] = fmt_int(row["params"], L)
+    table = pd.DataFrame(rows).rename(columns={"name": tr("train.col.layer"), "type": tr("train.col.type"),
+                                               "output_shape": tr("train.col.shape"),
+                                               "params": tr("train.col.params")})
+    st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)))
+    st.metric(tr("train.total_params"), fmt_int(total, L))
+
+
+def layer_type_name(kind: str) -> str:
+    """Conv2D -> 'Convolution (Conv2D)': the layer's kind in the user's language, Keras' name after it."""
+    key = f"layer.{kind}"
+    return f"{tr(key)} ({kind})" if key in TABLE else kind
 
 
 def _timestamp() -> str:
@@ -290,14 +380,11 @@ def current_job() -> jobs.Job | None:
 
 
 def _clock(seconds: float | None) -> str:
-    if seconds is None or not math.isfinite(seconds):
-        return "…"
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
+    return fmt_clock(seconds)
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None or not math.isfinite(value) else f"{100 * value:.2f} %"
+    return fmt_pct(value, lang())
 
 
 def error_text(snap: dict) -> str:
@@ -308,30 +395,39 @@ def error_text(snap: dict) -> str:
     return tr("train.err.failed", error=snap.get("error") or "?")
 
 
-TRAIN_COLOR, VAL_COLOR, BATCH_COLOR = "#1f4fd1", "#d1461f", "#9aa7c7"
+TRAIN_COLOR, VAL_COLOR, BATCH_COLOR = charts.TRAIN_COLOR, charts.VAL_COLOR, charts.BATCH_COLOR
 
 
 def curves_figure(snap: dict) -> tuple[go.Figure, go.Figure]:
-    """Accuracy and loss per epoch (training dashed, validation solid), plus the smoothed
-    per-batch loss; the x axis spans the whole planned run so the curves visibly grow."""
+    """Accuracy and loss: the running value of every batch (thin line, from the first
+    batch on) and one point per epoch (training dashed, validation solid). Accuracy on a
+    fixed 0-100 % axis; loss on a log axis with the first batches' spike clipped, so the
+    epoch points stay readable. The x axis spans the whole planned run."""
     epochs = snap["config"]["epochs"]
     history = snap["history"]
+    L, big = lang(), projector()
     x = list(range(1, len(history.get("loss", [])) + 1))
     acc, loss = go.Figure(), go.Figure()
-    if snap["loss_points"]:
-        bx, by = zip(*snap["loss_points"])
-        loss.add_trace(go.Scatter(x=bx, y=by, name=tr("train.curve.batch_loss"), mode="lines",
-                                  line={"width": 1, "color": BATCH_COLOR}))
+    for fig, points, name in ((acc, snap.get("accuracy_points") or [], tr("train.curve.batch_accuracy")),
+                              (loss, snap.get("loss_points") or [], tr("train.curve.batch_loss"))):
+        if points:
+            bx, by = zip(*points)
+            fig.add_trace(go.Scatter(x=bx, y=by, name=name, mode="lines", line={"width": 1.5, "color": BATCH_COLOR}))
     for fig, metric in ((acc, "accuracy"), (loss, "loss")):
         for key, name, color, dash in ((metric, tr("train.curve.train"), TRAIN_COLOR, "dash"),
                                        (f"val_{metric}", tr("train.curve.val"), VAL_COLOR, "solid")):
             if history.get(key):
                 fig.add_trace(go.Scatter(x=x, y=history[key], name=name, mode="lines+markers",
-                                         line={"dash": dash, "color": color}))
-    for fig, title in ((acc, tr("train.chart.accuracy")), (loss, tr("train.chart.loss"))):
-        fig.update_layout(title=title, height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                          legend={"orientation": "h", "y": -0.25}, xaxis_title=tr("train.col.epoch"))
-        fig.update_xaxes(range=[0, max(epochs, 1) + 0.2])
+                                         line={"dash": dash, "color": color}, marker={"size": 9 if big else 7}))
+    charts.style(acc, L, title=tr("train.chart.accuracy"), x_title=tr("train.col.epoch"),
+                 y_title=tr("train.chart.accuracy"), projector=big, height=320)
+    charts.style(loss, L, title=tr("train.chart.loss_log"), x_title=tr("train.col.epoch"),
+                 y_title=tr("train.chart.loss"), projector=big, height=320)
+    acc.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    values = [v for _, v in snap.get("loss_points") or []] + [v for k in ("loss", "val_loss") for v in history.get(k, [])]
+    loss.update_yaxes(type="log", range=charts.loss_axis_range(values))
+    for fig in (acc, loss):
+        fig.update_xaxes(range=[0, max(epochs, 1) + 0.2], dtick=1 if epochs <= 20 else None)
     return acc, loss
 
 
@@ -339,7 +435,7 @@ def render_result(snap: dict) -> None:
     result = snap["result"] or {}
     path = result.get("model_path")
     st.success(tr("train.done", accuracy=_pct(result.get("test_metrics", {}).get("accuracy")),
-                  epochs=result.get("epochs_completed", 0), seconds=round(result.get("fit_seconds", 0))))
+                  epochs=result.get("epochs_completed", 0), duration=fmt_duration(result.get("fit_seconds", 0))))
     if not path:
         return
     st.caption(tr("train.saved_as", name=Path(path).stem))
@@ -365,10 +461,15 @@ def render_job(job: jobs.Job, polling: bool) -> None:
             stop_job(job)
             st.rerun()
     elif state == jobs.RUNNING:
-        if progress is None:
+        phase = snap.get("phase")
+        if progress is None or phase == "preparing":
             st.progress(0.0, text=tr("train.preparing"))
-        elif snap["phase"] in ("testing", "saving"):
-            st.progress(min(1.0, progress["fraction"]), text=tr(f"train.phase.{snap['phase']}"))
+        elif phase == "validating":
+            st.progress(min(1.0, snap.get("phase_fraction") or 0.0),
+                        text=tr("train.phase.validating", epoch=progress["epoch"] + 1, epochs=progress["epochs"],
+                                percent=f"{100 * (snap.get('phase_fraction') or 0.0):.0f}"))
+        elif phase in ("recalibrating", "testing", "saving"):
+            st.progress(1.0, text=tr(f"train.phase.{phase}"))
         else:
             st.progress(min(1.0, progress["fraction"]),
                         text=tr("train.progress", epoch=progress["epoch"] + 1, epochs=progress["epochs"],
@@ -377,7 +478,7 @@ def render_job(job: jobs.Job, polling: bool) -> None:
         c1, c2, c3, c4, c5 = st.columns(5)
         c1.metric(tr("train.eta"), _clock(progress and progress["eta"]))
         c2.metric(tr("train.elapsed"), _clock(progress and progress["elapsed"]))
-        c3.metric(tr("train.batch_loss"), f"{progress['loss']:.4f}" if progress else "—")
+        c3.metric(tr("train.batch_loss"), fmt_float(progress["loss"], lang(), 4) if progress else "—")
         c4.metric(tr("train.batch_accuracy"), _pct(progress and progress["accuracy"]))
         val = snap["history"].get("val_accuracy") or [None]
         c5.metric(tr("train.val_accuracy"), _pct(val[-1]))
@@ -455,12 +556,66 @@ def render_live(job: jobs.Job) -> None:
     live()
 
 
+def scroll_to(container_key: str) -> None:
+    """Bring the live run into view right after Start (the page may be scrolled down).
+    A keyed container carries the CSS class st-key-<key>."""
+    st.html(f"""<script>
+      const el = document.querySelector('.st-key-{container_key}');
+      if (el) el.scrollIntoView({{behavior: 'smooth', block: 'start'}});
+    </script>""", unsafe_allow_javascript=True)
+
+
 # --- compare runs ------------------------------------------------------------------------
 
 def label(kind: str, value) -> str:
     """The translated name of a setting's value; the value itself when it has none."""
     key = f"train.{kind}.{value}"
     return tr(key) if key in TABLE else str(value)
+
+
+def run_label(m: registry.ModelEntry, number: int) -> str:
+    """'#3 · fast-demo · 14:05 12/03 · 91,02 %': runs with the same name and settings stay apart."""
+    when = str(m.card.get("date", ""))[:16].replace("T", " ")
+    return " · ".join(x for x in (f"#{number}", m.display_name, when, _pct(m.accuracy)) if x)
+
+
+def settings_row(m: registry.ModelEntry, number: int) -> dict:
+    """Every setting of a run, translated, for the Compare table."""
+    L = lang()
+    c = m.card.get("config", {})
+    h = m.card.get("history", {})
+    p = c.get("arch_params") or {}
+    aug = ", ".join(label("aug", a) for a in c.get("augmentations", [])) if c.get("augment") else tr("train.no")
+    subset = c.get("train_subset") or 60000
+    val = float(c.get("validation_split") or 0)
+    row = {
+        tr("train.col.number"): f"#{number}",
+        tr("train.col.run"): m.display_name,
+        tr("train.col.date"): str(m.card.get("date", ""))[:16].replace("T", " "),
+        tr("train.col.test_accuracy"): _pct(m.accuracy),
+        tr("train.col.architecture"): label("arch", c.get("architecture") or m.card.get("architecture")),
+        tr("train.col.blocks"): p.get("conv_blocks", "—"),
+        tr("train.col.filters"): p.get("filters", "—"),
+        tr("train.col.kernel"): p.get("kernel_size", "—"),
+        tr("train.col.pooling"): label("pool", p["pooling"]) if "pooling" in p else "—",
+        tr("train.col.dropout"): fmt_float(p["dropout"], L, 2) if "dropout" in p else "—",
+        tr("train.col.dense"): p.get("dense_units", "—"),
+        tr("train.col.batch_norm"): (tr("train.yes") if p["batch_norm"] else tr("train.no")) if "batch_norm" in p else "—",
+        tr("train.col.epochs"): m.card.get("epochs_completed", len(h.get("loss", []))),
+        tr("train.col.batch"): c.get("batch_size"),
+        tr("train.col.lr"): fmt_float(c.get("learning_rate"), L, None),
+        tr("train.col.optimizer"): label("opt", c.get("optimizer")),
+        tr("train.col.schedule"): label("sched", c.get("lr_schedule")),
+        tr("train.col.weight_decay"): fmt_float(c.get("weight_decay", 0.0), L, None),
+        tr("train.col.label_smoothing"): fmt_float(c.get("label_smoothing", 0.0), L, None),
+        tr("train.col.augmentation"): aug,
+        tr("train.col.subset"): fmt_int(subset * (1 - val), L),
+        tr("train.col.val_split"): fmt_pct(val, L, 0),
+        tr("train.col.seed"): c.get("seed"),
+        tr("train.col.params"): fmt_int(m.card.get("params"), L),
+        tr("train.col.fit_time"): fmt_duration(m.card.get("fit_seconds"), L),
+    }
+    return {k: ("—" if v is None else str(v)) for k, v in row.items()}
 
 
 def render_compare() -> None:
@@ -470,7 +625,10 @@ def render_compare() -> None:
         st.info(tr("train.compare_empty"))
         return
     by_path = {str(m.path): m for m in runs}
-    labels = {p: f"{m.name} · {_pct(m.accuracy)}" for p, m in by_path.items()}
+    # Run numbers count from the oldest run, so a new run never renumbers the others.
+    oldest_first = sorted(runs, key=lambda m: (not m.shipped, str(m.card.get("date", ""))))
+    number = {str(m.path): i for i, m in enumerate(oldest_first, 1)}
+    labels = {p: run_label(m, number[p]) for p, m in by_path.items()}
     user_runs = [p for p, m in by_path.items() if not m.shipped]   # newest first
     # A new run changes the widget's key, so it appears with the newest runs selected.
     key = "tr_compare_" + hashlib.sha1("|".join(by_path).encode()).hexdigest()[:10]
@@ -490,48 +648,43 @@ def render_compare() -> None:
         for key, dash, part in ((metric, "dash", tr("train.curve.train")), (f"val_{metric}", "solid", tr("train.curve.val"))):
             if h.get(key):
                 fig.add_trace(go.Scatter(x=list(range(1, len(h[key]) + 1)), y=h[key], mode="lines+markers",
-                                         name=f"{m.name} · {part}", line={"color": color, "dash": dash}))
-        c = m.card.get("config", {})
-        aug = ", ".join(label("aug", a) for a in c.get("augmentations", [])) if c.get("augment") else tr("train.no")
-        rows.append({
-            tr("train.col.run"): m.name,
-            tr("train.col.architecture"): label("arch", c.get("architecture") or m.card.get("architecture")),
-            tr("train.col.epochs"): m.card.get("epochs_completed", len(h.get("loss", []))),
-            tr("train.col.batch"): c.get("batch_size"),
-            tr("train.col.lr"): c.get("learning_rate"),
-            tr("train.col.optimizer"): label("opt", c.get("optimizer")),
-            tr("train.col.schedule"): label("sched", c.get("lr_schedule")),
-            tr("train.col.augmentation"): aug,
-            tr("train.col.subset"): c.get("train_subset") or 60000,
-            tr("train.col.val_split"): c.get("validation_split"),
-            tr("train.col.params"): m.card.get("params"),
-            tr("train.col.fit_seconds"): m.card.get("fit_seconds"),
-            tr("train.col.test_accuracy"): _pct(m.accuracy),
-        })
-    fig.update_layout(title=tr(f"train.chart.{metric}"), height=420, xaxis_title=tr("train.col.epoch"),
-                      margin={"l": 10, "r": 10, "t": 40, "b": 10})
+                                         name=f"#{number[p]} {m.display_name} · {part}",
+                                         line={"color": color, "dash": dash}))
+        rows.append(settings_row(m, number[p]))
+    charts.style(fig, lang(), title=tr(f"train.chart.{metric}"), x_title=tr("train.col.epoch"),
+                 y_title=tr(f"train.chart.{metric}"), projector=projector(), height=420)
+    if metric == "accuracy":
+        fig.update_yaxes(tickformat=".0%")
+    else:
+        fig.update_yaxes(type="log")
     st.plotly_chart(fig, width="stretch", key="tr_compare_chart")
     st.caption(tr("train.compare_legend"))
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # settings as rows, runs as columns: every setting reads on a projector and a phone
+    table = pd.DataFrame(rows).set_index(tr("train.col.number")).T
+    st.dataframe(table, width="stretch", height=38 + 35 * len(table))
 
 
 # --- the page -------------------------------------------------------------------------------
 
 st.title(tr("train.title"))
-st.caption(tr("train.intro"))
+prepare_form()
+_config = form_config()
+_problems = form_problems(_config)
+render_start(_config, _problems)
 st.caption(tr("train.visible_to_class"))
 if is_teacher():
     render_all_runs()
 
 job = current_job()
 if job is not None:
-    render_live(job)
-    st.divider()
-
-tab_new, tab_compare = st.tabs([tr("train.tab_new"), tr("train.tab_compare")])
-with tab_new:
-    if job is not None and job.active:
+    with st.container(key="tr_live_run"):
+        render_live(job)
+    if st.session_state.pop("_tr_scroll_to_run", False):
+        scroll_to("tr_live_run")
+    if job.active:
         st.caption(tr("train.busy_hint"))
-    render_form()
-with tab_compare:
+
+render_settings(_config, _problems)
+with st.expander(tr("train.tab_compare"), icon=":material/compare_arrows:"):
     render_compare()
+st.caption(tr("train.intro"))

@@ -63,7 +63,7 @@ def test_form_shows_presets_summary_and_hyperparameters(manager, lang):
     preset = at.selectbox(key="tr_preset")
     assert preset.value == "quick"
     assert list(preset.options) == [
-        t(f"train.preset.{k}", lang) for k in ("quick", "seed", "overfit", "best")]
+        t(f"train.preset.{k}", lang) for k in ("quick", "seed", "overfit", "best", "custom")]
     # the live model summary of the fast CNN: its layers and parameter count
     summary = at.dataframe[0].value
     assert t("train.col.shape", lang) in summary.columns and len(summary) >= 5
@@ -92,18 +92,44 @@ def test_presets_fill_the_form_and_the_builder_updates_the_summary(manager):
     assert "conv2d" in dataframes_text(at)
 
 
+def test_the_preset_box_follows_the_settings(manager):
+    """Once a setting differs from the preset, the box says "your own settings"; picking a
+    preset again fills the form with it."""
+    at = run_page(PAGE)
+    at.selectbox(key="tr_arch").select("custom").run()
+    no_exception(at)
+    assert at.selectbox(key="tr_preset").value == "custom"
+    assert t("train.preset.custom.help", "en") in all_text(at)
+    at.selectbox(key="tr_preset").select("quick").run()
+    assert at.selectbox(key="tr_arch").value == PRESETS["quick"].architecture
+    assert at.selectbox(key="tr_preset").value == "quick"
+    at.number_input(key="tr_epochs").set_value(PRESETS["quick"].epochs + 1).run()
+    assert at.selectbox(key="tr_preset").value == "custom"
+
+
+def test_the_start_button_is_in_the_first_row_and_settings_wait_in_an_expander(manager):
+    at = run_page(PAGE)
+    main = [el for el in at.main if getattr(el, "type", "") != "title"]
+    # the preset, the name and Start come before any expander (the settings)
+    start = at.button(key="tr_start")
+    expanders = [e.label for e in at.expander]
+    assert t("train.settings", "en") in expanders and t("train.tab_compare", "en") in expanders
+    assert at.selectbox(key="tr_arch") in at.expander[expanders.index(t("train.settings", "en"))].selectbox
+    assert start not in at.expander[expanders.index(t("train.settings", "en"))].button
+    assert main
+
+
 def test_invalid_combinations_are_refused_with_a_message(manager):
     at = run_page(PAGE)
     at.number_input(key="tr_subset").set_value(150)
     at.slider(key="tr_val").set_value(0.45).run()
     no_exception(at)
     errors = [e.value for e in at.error]
-    assert t("train.err.batch_too_big", "en", batch=256, images=82) in errors \
-        or any("larger than the" in e for e in errors)
+    assert t("config.err.batch_too_big", "en", batch=at.selectbox(key="tr_batch").value, images=82) in errors
     assert at.button(key="tr_start").disabled
 
     at.number_input(key="tr_subset").set_value(50).run()
-    assert t("train.err.subset_small", "en") in [e.value for e in at.error]
+    assert t("config.err.train_subset", "en") in [e.value for e in at.error]
 
     at.number_input(key="tr_subset").set_value(0)
     at.toggle(key="tr_aug").set_value(True).run()
@@ -189,7 +215,9 @@ def test_a_tiny_run_is_watched_saved_made_active_found_again_and_compared(manage
 
     # Compare runs lists it with its settings and test accuracy
     table = dataframes_text(at)
-    assert "page-tiny-run" in table and "600" in table
+    assert "page tiny run" in table and "480" in table, table
+    labels = [o for w in at.multiselect if w.key.startswith("tr_compare_") for o in w.options]
+    assert any(o.startswith("#2 · page tiny run · ") for o in labels), labels   # numbered and dated: runs stay apart
 
     # a reloaded tab (a new session) finds the run from the URL alone
     from streamlit.testing.v1 import AppTest

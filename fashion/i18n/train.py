@@ -22,8 +22,8 @@ STRINGS = {
                                 "recipe's accuracy (about 91 %).",
                                 "Una CNN pequeña y rápida con normalización por lotes, una tasa de aprendizaje alta "
                                 "que decae como un coseno y tres épocas: alrededor de un minuto con 2 núcleos de CPU, "
-                                "con la precisión de la receta del seed o más (alrededor del 91 %)."),
-    "train.preset.seed": ("Seed 000 recipe", "Receta del seed 000"),
+                                "con la exactitud de la receta del cuaderno del curso o más (alrededor del 91 %)."),
+    "train.preset.seed": ("Course notebook 000 recipe", "Receta del cuaderno 000 del curso"),
     "train.preset.seed.help": ("The course's first notebook exactly: its CNN, Adam, batch 32, 10 epochs, all 60,000 "
                                "images, the test set as the validation curve. About 90.5-91 % after five or six "
                                "minutes on 2 CPU cores.",
@@ -33,8 +33,8 @@ STRINGS = {
     "train.preset.overfit": ("Overfitting demo", "Demo de sobreajuste"),
     "train.preset.overfit.help": ("2,000 training images, no dropout, many epochs: training accuracy climbs towards "
                                   "100 % while validation accuracy stalls and its loss rises. The gap is overfitting.",
-                                  "2.000 imágenes de entrenamiento, sin dropout, muchas épocas: la precisión de "
-                                  "entrenamiento sube hacia el 100 % mientras la de validación se estanca y su pérdida "
+                                  "2.000 imágenes de entrenamiento, sin apagado aleatorio (dropout), muchas épocas: la "
+                                  "exactitud de entrenamiento sube hacia el 100 % mientras la de validación se estanca y su pérdida "
                                   "crece. Esa brecha es el sobreajuste."),
     "train.preset.best": ("Best (long)", "La mejor (larga)"),
     "train.preset.best.help": ("The recipe of the shipped model: a residual network with augmentation and a cosine "
@@ -45,50 +45,52 @@ STRINGS = {
     # the model
     "train.model": ("Model", "Modelo"),
     "train.architecture": ("Architecture", "Arquitectura"),
-    "train.arch.seed_cnn": ("Seed 000 CNN", "CNN del seed 000"),
+    "train.arch.seed_cnn": ("CNN of course notebook 000", "CNN del cuaderno 000 del curso"),
     "train.arch.seed_cnn.help": ("Three 3x3 convolutions, two max-pools, Dense 64. Reported: 90.5 % after 10 epochs.",
-                                 "Tres convoluciones 3x3, dos max-pooling, Dense 64. Resultado publicado: 90,5 % tras "
-                                 "10 épocas."),
-    "train.arch.seed_cnn_dropout": ("Seed 001 CNN with dropout", "CNN del seed 001 con dropout"),
+                                 "Tres convoluciones 3x3, dos reducciones por máximo (max pooling), una capa densa de 64 "
+                                 "neuronas. Resultado publicado: 90,5 % tras 10 épocas."),
+    "train.arch.seed_cnn_dropout": ("CNN of course notebook 001 with dropout", "CNN del cuaderno 001 del curso con apagado aleatorio"),
     "train.arch.seed_cnn_dropout.help": ("Two 3x3 convolutions with pooling, Dropout 0.5 before the classifier. "
                                          "Reported: 90.73 % after 25 epochs.",
-                                         "Dos convoluciones 3x3 con pooling, Dropout 0,5 antes del clasificador. "
-                                         "Resultado publicado: 90,73 % tras 25 épocas."),
-    "train.arch.strided_cnn": ("Seed 002 strided CNN", "CNN con stride del seed 002"),
+                                         "Dos convoluciones 3x3 con reducción (pooling) y apagado aleatorio de la mitad de las "
+                                         "neuronas (dropout 0,5) antes del clasificador. Resultado publicado: 90,73 % tras 25 épocas."),
+    "train.arch.strided_cnn": ("Strided CNN of course notebook 002", "CNN con paso 2 del cuaderno 002 del curso"),
     "train.arch.strided_cnn.help": ("2x2 kernels with stride 2, pooling with stride 1, Dense 256/128 with Dropout "
                                     "0.5. Reported: 90.59 % test, 98.5 % train after 50 epochs.",
-                                    "Núcleos 2x2 con stride 2, pooling con stride 1, Dense 256/128 con Dropout 0,5. "
-                                    "Resultado publicado: 90,59 % en prueba y 98,5 % en entrenamiento tras 50 épocas."),
-    "train.arch.resnet": ("ResNet (seed 003)", "ResNet (seed 003)"),
+                                    "Núcleos 2x2 con paso (stride) 2, reducción con paso 1, capas densas de 256 y 128 neuronas "
+                                    "con apagado aleatorio 0,5. Resultado publicado: 90,59 % en prueba y 98,5 % en "
+                                    "entrenamiento tras 50 épocas."),
+    "train.arch.resnet": ("Residual network, ResNet (course notebook 003)", "Red residual, ResNet (cuaderno 003 del curso)"),
     "train.arch.resnet.help": ("Residual blocks with batch normalisation, 28→14→7 stages, global average pooling. "
                                "The most accurate and the slowest.",
-                               "Bloques residuales con normalización por lotes, etapas 28→14→7 y pooling promedio "
-                               "global. La más precisa y la más lenta."),
+                               "Bloques residuales con normalización por lotes, etapas 28→14→7 y promedio global al "
+                               "final. La más exacta y la más lenta."),
     "train.arch.fast": ("Fast CNN", "CNN rápida"),
     "train.arch.fast.help": ("Built for live demos on 2 CPU cores: a seed-sized CNN with batch normalisation and a "
                              "wider classifier. About 91 % in about a minute (quick preset).",
-                             "Pensada para demos en directo con 2 núcleos de CPU: una CNN del tamaño de la del seed "
-                             "con normalización por lotes y un clasificador más ancho. Alrededor del 91 % en un "
+                             "Pensada para demos en directo con 2 núcleos de CPU: una CNN del tamaño de la del cuaderno "
+                             "del curso con normalización por lotes y un clasificador más ancho. Alrededor del 91 % en un "
                              "minuto (preajuste rápido)."),
     "train.arch.custom": ("Build your own", "Diseña la tuya"),
     "train.arch.custom.help": ("Each block is convolution, optional batch normalisation, ReLU and pooling; the "
                                "filters double at every block. Then dropout, a dense layer and the 10 outputs.",
-                               "Cada bloque es convolución, normalización por lotes opcional, ReLU y pooling; los "
-                               "filtros se duplican en cada bloque. Después dropout, una capa densa y las 10 salidas."),
+                               "Cada bloque es convolución, normalización por lotes opcional, activación ReLU y reducción "
+                               "(pooling); los filtros se duplican en cada bloque. Después apagado aleatorio (dropout), "
+                               "una capa densa y las 10 salidas."),
     "train.conv_blocks": ("Convolution blocks", "Bloques convolucionales"),
     "train.conv_blocks_help": ("Each pooled block halves the image: 28 → 14 → 7 → 3 → 1.",
                                "Cada bloque con pooling reduce la imagen a la mitad: 28 → 14 → 7 → 3 → 1."),
     "train.filters": ("Filters in the first block", "Filtros del primer bloque"),
     "train.filters_help": ("Later blocks double it.", "Los bloques siguientes lo duplican."),
     "train.kernel": ("Kernel size", "Tamaño del núcleo"),
-    "train.pooling": ("Pooling", "Pooling"),
-    "train.pool.max": ("Max pooling", "Max pooling"),
-    "train.pool.average": ("Average pooling", "Pooling promedio"),
+    "train.pooling": ("Pooling", "Reducción (pooling)"),
+    "train.pool.max": ("Max pooling", "Por máximo (max pooling)"),
+    "train.pool.average": ("Average pooling", "Por promedio (average pooling)"),
     "train.pool.none": ("None", "Ninguno"),
-    "train.dropout": ("Dropout before the classifier", "Dropout antes del clasificador"),
-    "train.dense": ("Dense units", "Unidades densas"),
-    "train.dense_help": ("0 = straight from the features to the 10 outputs.",
-                         "0 = directamente de las características a las 10 salidas."),
+    "train.dropout": ("Dropout before the classifier", "Apagado aleatorio (dropout) antes del clasificador"),
+    "train.dense": ("Dense units", "Neuronas de la capa densa"),
+    "train.dense_help": ("With no dense layer (the leftmost mark) the features go straight to the 10 outputs.",
+                         "Sin capa densa (la marca de la izquierda) las características van directamente a las 10 salidas."),
     "train.batch_norm": ("Batch normalisation", "Normalización por lotes"),
     "train.summary": ("Model summary (before training)", "Resumen del modelo (antes de entrenar)"),
     "train.summary_unavailable": ("The summary appears once the settings above can build a network.",
@@ -106,21 +108,22 @@ STRINGS = {
     "train.lr": ("Learning rate", "Tasa de aprendizaje"),
     "train.schedule": ("Learning-rate schedule", "Evolución de la tasa"),
     "train.sched.constant": ("Constant", "Constante"),
-    "train.sched.cosine": ("Cosine decay", "Decaimiento coseno"),
+    "train.sched.cosine": ("Cosine decay", "Descenso en forma de coseno"),
     "train.sched.onecycle": ("One cycle (up, then down)", "Ciclo único (sube y baja)"),
     "train.optimizer": ("Optimizer", "Optimizador"),
-    "train.opt.adam": ("Adam", "Adam"),
+    "train.opt.adam": ("Adam (adaptive)", "Adam (adaptativo)"),
     "train.opt.adamw": ("AdamW (weight decay)", "AdamW (decaimiento de pesos)"),
-    "train.opt.sgd": ("SGD with momentum", "SGD con momento"),
-    "train.opt.rmsprop": ("RMSprop", "RMSprop"),
+    "train.opt.sgd": ("SGD with momentum", "Descenso de gradiente estocástico (SGD) con inercia"),
+    "train.opt.rmsprop": ("RMSprop (root mean square)", "RMSprop (media cuadrática)"),
     "train.subset": ("Training images", "Imágenes de entrenamiento"),
-    "train.subset_help": ("0 = all 60,000. Fewer images train faster and overfit sooner.",
-                          "0 = las 60.000. Con menos imágenes se entrena antes y se sobreajusta antes."),
+    "train.subset_help": ("Leave it at 0 to use all 60,000 images. Fewer images train faster and overfit sooner.",
+                          "Déjalo en 0 para usar las 60.000 imágenes. Con menos imágenes se entrena antes y se "
+                          "sobreajusta antes."),
     "train.val_split": ("Validation share", "Parte para validación"),
-    "train.val_split_help": ("Held out from the training images to draw the validation curve. 0 = use the test set "
-                             "for the curve instead.",
+    "train.val_split_help": ("Held out from the training images to draw the validation curve. At 0 the curve uses the "
+                             "test set instead.",
                              "Se aparta de las imágenes de entrenamiento para dibujar la curva de validación. "
-                             "0 = usar el conjunto de prueba para la curva."),
+                             "Con 0, la curva usa el conjunto de prueba."),
     "train.augment": ("Data augmentation", "Aumento de datos"),
     "train.augment_help": ("Random changes to each training image every epoch, so the network cannot memorise them.",
                            "Cambios aleatorios en cada imagen de entrenamiento en cada época, para que la red no "
@@ -129,7 +132,7 @@ STRINGS = {
     "train.aug.shift": ("Shift", "Desplazamiento"),
     "train.aug.flip": ("Mirror", "Espejo"),
     "train.aug.rotate": ("Rotation", "Rotación"),
-    "train.aug.zoom": ("Zoom", "Zoom"),
+    "train.aug.zoom": ("Zoom", "Acercamiento (zoom)"),
     "train.aug.erase": ("Random erasing", "Borrado aleatorio"),
     "train.aug.contrast": ("Contrast", "Contraste"),
     "train.aug.blur": ("Blur", "Desenfoque"),
@@ -137,6 +140,8 @@ STRINGS = {
     "train.weight_decay": ("Weight decay", "Decaimiento de pesos"),
     "train.label_smoothing": ("Label smoothing", "Suavizado de etiquetas"),
     "train.seed": ("Random seed", "Semilla aleatoria"),
+    "train.seed_help": ("The same number gives the same starting weights and the same shuffling, so a run can be repeated.",
+                        "El mismo número da los mismos pesos iniciales y el mismo orden de las imágenes, así que la ejecución se puede repetir."),
     "train.run_name": ("Name for the saved model", "Nombre del modelo guardado"),
     "train.run_name_placeholder": ("leave empty for an automatic name", "déjalo vacío para un nombre automático"),
     "train.start": ("Start training", "Empezar a entrenar"),
@@ -148,16 +153,6 @@ STRINGS = {
     "train.err.no_aug": ("Augmentation is on but no kind is chosen: choose at least one, or turn augmentation off.",
                          "El aumento de datos está activado pero no hay ningún tipo elegido: elige al menos uno o "
                          "desactívalo."),
-    "train.err.subset_small": ("Use 0 (all images) or at least 100 training images.",
-                               "Usa 0 (todas las imágenes) o al menos 100 imágenes de entrenamiento."),
-    "train.err.batch_too_big": ("The batch size ({batch}) is larger than the {images} images left for training: "
-                                "lower the batch size, use more images or a smaller validation share.",
-                                "El tamaño de lote ({batch}) es mayor que las {images} imágenes que quedan para "
-                                "entrenar: baja el tamaño de lote, usa más imágenes o una parte de validación menor."),
-    "train.err.too_big": ("Without pooling this network would have over 50 million weights: add pooling, or use "
-                          "fewer filters, blocks or dense units.",
-                          "Sin pooling esta red tendría más de 50 millones de pesos: añade pooling o usa menos "
-                          "filtros, bloques o unidades densas."),
     "train.err.other": ("These settings cannot run: {error}", "Estos ajustes no pueden ejecutarse: {error}"),
     "train.err.nan": ("Training failed: the loss became NaN (not a number). The learning rate is probably too high; "
                       "lower it and try again.",
@@ -192,15 +187,15 @@ STRINGS = {
     "train.eta": ("Time left", "Tiempo restante"),
     "train.elapsed": ("Elapsed", "Transcurrido"),
     "train.batch_loss": ("Loss (this epoch)", "Pérdida (esta época)"),
-    "train.batch_accuracy": ("Accuracy (this epoch)", "Precisión (esta época)"),
-    "train.val_accuracy": ("Validation accuracy", "Precisión de validación"),
+    "train.batch_accuracy": ("Accuracy (this epoch)", "Exactitud (esta época)"),
+    "train.val_accuracy": ("Validation accuracy", "Exactitud de validación"),
     "train.stop": ("Stop", "Detener"),
     "train.stopping": ("Stopping after this batch. The completed epochs are kept, scored on the test set and saved…",
                        "Deteniendo tras este lote. Las épocas completas se conservan, se evalúan con el conjunto "
                        "de prueba y se guardan…"),
     "train.finished": ("Finished", "Terminado"),
-    "train.done": ("Test accuracy {accuracy} after {epochs} epoch(s), trained in {seconds} s.",
-                   "Precisión en prueba {accuracy} tras {epochs} época(s), entrenada en {seconds} s."),
+    "train.done": ("Test accuracy {accuracy} after {epochs} epoch(s), trained in {duration}.",
+                   "Exactitud en prueba {accuracy} tras {epochs} época(s), entrenada en {duration}."),
     "train.saved_as": ("Saved to the model registry as {name}.", "Guardado en el registro de modelos como {name}."),
     "train.make_active": ("Use this model in the app", "Usar este modelo en la aplicación"),
     "train.is_active": ("This is the active model: every page uses it now.",
@@ -211,7 +206,7 @@ STRINGS = {
                             "Detenido antes de terminar la primera época, así que no hay modelo que guardar."),
     "train.cancelled": ("This run left the queue before it started.", "Esta ejecución salió de la cola antes de empezar."),
     "train.new_run": ("Close this run", "Cerrar esta ejecución"),
-    "train.chart.accuracy": ("Accuracy", "Precisión"),
+    "train.chart.accuracy": ("Accuracy", "Exactitud"),
     "train.chart.loss": ("Loss", "Pérdida"),
     "train.curve.train": ("training", "entrenamiento"),
     "train.curve.val": ("validation", "validación"),
@@ -229,14 +224,53 @@ STRINGS = {
     "train.col.architecture": ("Architecture", "Arquitectura"),
     "train.col.epoch": ("Epoch", "Época"),
     "train.col.epochs": ("Epochs", "Épocas"),
-    "train.col.batch": ("Batch", "Lote"),
+    "train.col.batch": ("Batch size", "Tamaño de lote"),
     "train.col.lr": ("Learning rate", "Tasa de aprendizaje"),
     "train.col.optimizer": ("Optimizer", "Optimizador"),
     "train.col.schedule": ("Schedule", "Evolución de la tasa"),
     "train.col.augmentation": ("Augmentation", "Aumento de datos"),
     "train.col.subset": ("Training images", "Imágenes de entrenamiento"),
     "train.col.val_split": ("Validation share", "Parte de validación"),
-    "train.col.fit_seconds": ("Training time (s)", "Tiempo de entrenamiento (s)"),
-    "train.col.test_accuracy": ("Test accuracy", "Precisión en prueba"),
+    "train.col.fit_time": ("Training time", "Tiempo de entrenamiento"),
+    "train.col.test_accuracy": ("Test accuracy", "Exactitud en prueba"),
     "train.no": ("no", "no"),
+    "train.yes": ("yes", "sí"),
+    "train.col.number": ("Run", "Ejecución"),
+    "train.col.date": ("Trained (UTC)", "Entrenada (UTC)"),
+    "train.col.blocks": ("Convolution blocks", "Bloques convolucionales"),
+    "train.col.filters": ("Filters (first block)", "Filtros (primer bloque)"),
+    "train.col.kernel": ("Kernel size", "Tamaño del núcleo"),
+    "train.col.pooling": ("Pooling", "Reducción (pooling)"),
+    "train.col.dropout": ("Dropout", "Apagado aleatorio (dropout)"),
+    "train.col.dense": ("Dense units", "Neuronas densas"),
+    "train.col.batch_norm": ("Batch normalisation", "Normalización por lotes"),
+    "train.col.weight_decay": ("Weight decay", "Decaimiento de pesos"),
+    "train.col.label_smoothing": ("Label smoothing", "Suavizado de etiquetas"),
+    "train.col.seed": ("Random seed", "Semilla aleatoria"),
+
+    # the first screen of a live demo
+    "train.preset.custom": ("Your own settings", "Tus propios ajustes"),
+    "train.preset.custom.help": ("The settings below are yours: open them to change the network or the "
+                                 "hyperparameters, or pick a preset to start again from it.",
+                                 "Los ajustes de abajo son tuyos: ábrelos para cambiar la red o los "
+                                 "hiperparámetros, o elige un preajuste para volver a partir de él."),
+    "train.settings": ("Network and hyperparameters", "Red e hiperparámetros"),
+    "train.line.epochs": ("{n} epochs", "{n} épocas"),
+    "train.line.batch": ("batches of {n}", "lotes de {n}"),
+    "train.line.lr": ("learning rate {lr}", "tasa de aprendizaje {lr}"),
+    "train.line.images": ("{n} training images", "{n} imágenes de entrenamiento"),
+    "train.clash": ("You already have a model named {name} ({accuracy}). Keep it and use another name, or "
+                    "replace it with this run.",
+                    "Ya tienes un modelo llamado {name} ({accuracy}). Consérvalo y usa otro nombre, o "
+                    "sustitúyelo por esta ejecución."),
+    "train.clash_rename": ("Use the name {name}", "Usar el nombre {name}"),
+    "train.clash_overwrite": ("Replace {name}", "Sustituir {name}"),
+    "train.phase.preparing": ("Preparing the data and building the model…",
+                              "Preparando los datos y construyendo el modelo…"),
+    "train.phase.validating": ("Epoch {epoch}/{epochs}: scoring the validation images… {percent} %",
+                               "Época {epoch}/{epochs}: evaluando las imágenes de validación… {percent} %"),
+    "train.phase.recalibrating": ("Training over: recalibrating the batch-normalisation statistics…",
+                                  "Entrenamiento terminado: recalibrando las estadísticas de la normalización por lotes…"),
+    "train.curve.batch_accuracy": ("running accuracy (this epoch)", "exactitud acumulada (esta época)"),
+    "train.chart.loss_log": ("Loss (log scale)", "Pérdida (escala logarítmica)"),
 }
