@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import REPO, all_text, assert_no_exception, run_page, wait_for_app
 from fashion import registry
+from fashion.i18n import t
 from fashion.report import fmt_int, fmt_pct
 
 HOME = "pages/home.py"
@@ -111,7 +112,8 @@ def test_a_corrupt_model_file_is_reported_and_skipped(lang, heading, studio_home
     at = run_page(HOME, lang)
     assert not at.exception
     assert heading in [e.label for e in at.sidebar.expander]
-    assert "junk.keras: skipped" in " ".join(t.value for t in at.sidebar.text)
+    assert t("registry.problem.skipped", lang, problem=t("model.error.not_zip", lang, name="junk.keras")) \
+        in [x.value for x in at.sidebar.text]
     assert not any("junk" in o for o in at.sidebar.selectbox(key="model_choice").options)
     assert at.metric        # the shipped model still shows its numbers
 
