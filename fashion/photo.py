@@ -114,13 +114,24 @@ def read_bytes(source) -> bytes:
         data = source.read(MAX_FILE_BYTES + 1)
     else:
         path = os.fspath(source)
-        if not os.path.isfile(path):
-            raise PhotoError("photo.error.missing")
-        if os.path.getsize(path) > MAX_FILE_BYTES:
-            raise PhotoError("photo.error.file_too_big", mb=os.path.getsize(path) // 2**20,
-                             limit=MAX_FILE_BYTES // 2**20)
-        with open(path, "rb") as f:
-            data = f.read()
+        try:
+            size = os.path.getsize(path)
+            if os.path.isdir(path):
+                raise PhotoError("photo.error.is_directory")
+            if size > MAX_FILE_BYTES:
+                raise PhotoError("photo.error.file_too_big", mb=size // 2**20, limit=MAX_FILE_BYTES // 2**20)
+            with open(path, "rb") as f:
+                data = f.read(MAX_FILE_BYTES + 1)
+        except PhotoError:
+            raise
+        except IsADirectoryError:
+            raise PhotoError("photo.error.is_directory") from None
+        except (FileNotFoundError, NotADirectoryError):
+            raise PhotoError("photo.error.missing") from None
+        except PermissionError:
+            raise PhotoError("photo.error.no_permission") from None
+        except (OSError, ValueError) as e:   # an I/O error, a name the system refuses
+            raise PhotoError("photo.error.read_failed", reason=getattr(e, "strerror", None) or type(e).__name__) from None
     if not data:
         raise PhotoError("photo.error.empty")
     if len(data) > MAX_FILE_BYTES:
@@ -137,14 +148,28 @@ def _to_rgb_and_alpha(img: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
     """(H, W, 3) uint8 RGB and an (H, W) uint8 alpha (None when fully opaque)."""
     mode = img.mode
     alpha = None
-    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
-        a = np.asarray(img).astype(np.float64)
-        if mode.startswith("I;16"):
-            a = a / 257.0                                 # 16-bit -> 8-bit
-        else:                                             # 32-bit int or float: stretch its range
-            lo, hi = np.percentile(a, [0.5, 99.5])
-            a = (a - lo) / max(hi - lo, 1e-9) * 255.0
-        grey = np.clip(a, 0, 255).astype(np.uint8)
+HIGH_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I;16S", "I;16BS", "I;16LS", "I", "I;32", "I;32B", "F")
+
+
+def _high_depth_to_grey(img: Image.Image) -> Image.Image:
+    """A 16-bit, 32-bit or float greyscale image as 8-bit 'L' (Pillow cannot resize most
+    of these modes). 16-bit scales by 1/257; 32-bit and float stretch their 0.5..99.5 %
+    range, since their scale is anyone's guess."""
+    a = np.asarray(img)
+    if a.dtype.byteorder not in ("=", "|"):
+        a = a.astype(a.dtype.newbyteorder("="))
+    a = a.astype(np.float32)
+    if img.mode.startswith("I;16"):
+        a = a / 257.0
+    else:
+        finite = a[np.isfinite(a)]
+        lo, hi = np.percentile(finite, [0.5, 99.5]) if finite.size else (0.0, 1.0)
+        a = (np.nan_to_num(a, nan=lo, posinf=hi, neginf=lo) - lo) / max(float(hi - lo), 1e-9) * 255.0
+    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L")
+
+
+    if mode in HIGH_DEPTH_MODES:
+        grey = np.asarray(_high_depth_to_grey(img))
         return np.repeat(grey[..., None], 3, axis=2), None
     if mode == "P" and "transparency" in img.info or mode in ("PA", "LA", "RGBA", "La", "RGBa"):
         img = img.convert("RGBA")
@@ -199,6 +224,11 @@ def decode(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         if img.mode in ("P", "1"):
             img = img.convert("RGBA" if "transparency" in img.info else "RGB")
         img = img.copy()
+    if img.mode in HIGH_DEPTH_MODES:
+        try:
+            img = _high_depth_to_grey(img)                # before any resize: Pillow resizes few of these modes
+        except (ValueError, TypeError, MemoryError):
+            raise PhotoError("photo.error.damaged") from None
         img.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
     stored, stored_alpha = _to_rgb_and_alpha(img)
     upright = Image.fromarray(stored)

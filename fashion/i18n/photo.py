@@ -3,6 +3,10 @@
 STRINGS = {
     # --- files that cannot be used (fashion.photo.PhotoError) ---------------------------------
     "photo.error.missing": ("file not found", "no se encontró el archivo"),
+    "photo.error.is_directory": ("this is a folder, not a photo file", "esto es una carpeta, no un archivo de foto"),
+    "photo.error.no_permission": ("the file cannot be read: permission denied",
+                                  "no se puede leer el archivo: permiso denegado"),
+    "photo.error.read_failed": ("the file could not be read ({reason})", "no se pudo leer el archivo ({reason})"),
     "photo.error.empty": ("the file is empty (0 bytes)", "el archivo está vacío (0 bytes)"),
     "photo.error.file_too_big": ("the file is {mb} MB; photos up to {limit} MB are accepted",
                                  "el archivo ocupa {mb} MB; se aceptan fotos de hasta {limit} MB"),
