@@ -26,6 +26,15 @@ def _bool(s: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected true/false, got {s!r}")
 
 
+DIVERGED_ACCURACY = 0.15   # ten classes: 0.10 is guessing; a run at or below this learned nothing
+
+
+def printable(text) -> str:
+    """text with control characters (a newline in a file name, an escape sequence) written
+    as escapes, so one name stays on one line of plain-text output."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in str(text))
+
+
 def _add_train_args(p: argparse.ArgumentParser) -> None:
     from .train import TrainConfig, PRESETS
     p.add_argument("--preset", choices=sorted(PRESETS), help="start from a named recipe; other flags override it")
@@ -42,12 +51,25 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
             p.add_argument(flag, type=kind)
     p.add_argument("--output", help="where to save the .keras file (default: the user's model registry)")
     p.add_argument("--name", help="model name in the registry")
-    p.add_argument("--resume-dir", help="checkpoint folder: an interrupted run started with the same folder resumes")
+    p.add_argument("--resume-dir", help="checkpoint folder: an interrupted run started with the same folder resumes; "
+                                        "it is removed once the finished model is saved")
+    p.add_argument("--save-diverged", action="store_true",
+                   help=f"save the model even when training diverged (test accuracy <= {DIVERGED_ACCURACY})")
     p.add_argument("--json", action="store_true", help="print a final JSON line")
 
 
-def config_from_args(a) -> "TrainConfig":
+def config_from_args(a, parser: argparse.ArgumentParser | None = None) -> "TrainConfig":
+    """The TrainConfig the flags describe, validated. Anything wrong (a JSON that is not an
+    object, a value of the wrong type or range) goes to parser.error: one line, exit 2."""
+    from .cards import parse_bounded
+    from .errors import CardError, ConfigError
     from .train import TrainConfig, PRESETS
+
+    def fail(message: str):
+        if parser is None:
+            raise ValueError(message)
+        parser.error(message)
+
     base = dataclasses.replace(PRESETS[a.preset]) if a.preset else TrainConfig()
     changes = {}
     for f in dataclasses.fields(TrainConfig):
@@ -57,9 +79,38 @@ def config_from_args(a) -> "TrainConfig":
         if f.name == "augmentations":
             v = tuple(s.strip() for s in v.split(",") if s.strip())
         elif f.name == "arch_params":
-            v = json.loads(v)
+            try:
+                v = parse_bounded(v.encode("utf-8", "surrogateescape"), "--arch-params", max_depth=8)
+            except CardError:
+                fail('--arch-params: not valid JSON; give an object such as \'{"conv_blocks": 3, "filters": 32}\'')
+            if not isinstance(v, dict):
+                fail('--arch-params: must be a JSON object such as \'{"conv_blocks": 3, "filters": 32}\', '
+                     f'not {type(v).__name__}')
         changes[f.name] = v
-    return dataclasses.replace(base, **changes).validate()
+    try:
+        return dataclasses.replace(base, **changes).validate()
+    except ConfigError as e:
+        fail(" ".join(e.messages("en")))
+
+
+def check_output(output: str) -> str | None:
+    """Why the model could not be saved at output (None when it can): checked before
+    training, so a long run never ends in a save that fails."""
+    out = os.path.abspath(output)
+    if os.path.isdir(out):
+        return f"--output {output}: is a folder; give a file name such as {os.path.join(output, 'model.keras')}"
+    folder = os.path.dirname(out)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as e:
+        return f"--output {output}: cannot create the folder {folder} ({e.strerror or e})"
+    try:
+        import tempfile
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+            pass
+    except OSError as e:
+        return f"--output {output}: cannot write in {folder} ({e.strerror or e})"
+    return None
 
 
 class ProgressBar:
@@ -87,13 +138,17 @@ class ProgressBar:
         self.stream.flush()
 
 
-def cmd_train(a) -> int:
+def cmd_train(a, parser: argparse.ArgumentParser | None = None) -> int:
+    import math
     from . import registry
-    from .train import train, TrainingFailed
+    from .train import discard_checkpoint, train, TrainingFailed
     try:
-        config = config_from_args(a)
-    except (ValueError, json.JSONDecodeError) as e:
+        config = config_from_args(a, parser)
+    except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    if a.output and (problem := check_output(a.output)):
+        print(f"error: {problem}", file=sys.stderr)
         return 2
     stop = {"flag": False}
 
@@ -101,7 +156,10 @@ def cmd_train(a) -> int:
         if stop["flag"]:
             raise KeyboardInterrupt
         stop["flag"] = True
-        sys.stderr.write("\nstopping after this batch; the last complete epoch is kept (Ctrl-C again to abort)\n")
+        kept = (f" The checkpoint in {a.resume_dir} is kept: the same command continues the run."
+                if a.resume_dir else "")
+        sys.stderr.write(f"\nstopping after this batch; the last complete epoch is kept.{kept} "
+                         "(Ctrl-C again to quit now)\n")
 
     signal.signal(signal.SIGINT, on_sigint)
     bar = ProgressBar()
@@ -109,23 +167,50 @@ def cmd_train(a) -> int:
         result = train(config, on_batch=bar.batch, on_epoch=bar.epoch, should_stop=lambda: stop["flag"],
                        backup_dir=a.resume_dir)
     except (TrainingFailed, ValueError) as e:
-        print(f"\nerror: training failed: {e}", file=sys.stderr)
+        kept = f" The checkpoint in {a.resume_dir} is kept." if a.resume_dir else ""
+        print(f"\nerror: {e}{kept}", file=sys.stderr)
+        return 1
+    accuracy = result.test_metrics.get("accuracy", float("nan"))
+    if not (math.isfinite(accuracy) and accuracy > DIVERGED_ACCURACY) and not a.save_diverged:
+        from .errors import TrainingFailed as Failed
+        print(f"\nerror: {Failed('train.err.diverged', accuracy=f'{100 * accuracy:.1f} %')} "
+              "(--save-diverged keeps it anyway)", file=sys.stderr)
+        if a.json:
+            print(json.dumps({"error": "diverged", "test_accuracy": accuracy, "model_path": None,
+                              "epochs_completed": result.epochs_completed}))
         return 1
     command = "python -m fashion " + " ".join(shlex.quote(s) for s in sys.argv[1:])
     card = registry.make_card(result, command)
-    if a.output:
-        out = os.path.abspath(a.output)
-        path = registry.save_model(result.model, card, os.path.splitext(os.path.basename(out))[0],
-                                   folder=os.path.dirname(out), overwrite=True)
-    else:
-        path = registry.save_model(result.model, card, a.name or f"{config.architecture}-{time.strftime('%Y%m%d-%H%M%S')}")
-    print(f"test accuracy {result.test_metrics['accuracy']:.4f}, {result.epochs_completed} epochs in "
+    try:
+        if a.output:
+            out = os.path.abspath(a.output)
+            path = registry.save_model(result.model, card, os.path.splitext(os.path.basename(out))[0],
+                                       folder=os.path.dirname(out), overwrite=True)
+        else:
+            path = registry.save_model(result.model, card,
+                                       a.name or f"{config.architecture}-{time.strftime('%Y%m%d-%H%M%S')}")
+    except OSError as e:   # the disk filled up, the folder went away: keep the model in the registry
+        print(f"\nerror: could not save to {a.output or registry.user_dir()} ({e.strerror or e})", file=sys.stderr)
+        try:
+            path = registry.save_model(result.model, card, f"rescued-{config.architecture}")
+        except OSError:
+            print("error: the model could not be saved anywhere"
+                  + (f"; the checkpoint in {a.resume_dir} is kept" if a.resume_dir else ""), file=sys.stderr)
+            return 1
+        print(f"the model was saved to {path} instead", file=sys.stderr)
+    if a.resume_dir and result.epochs_completed >= config.epochs and not result.stopped_early:
+        discard_checkpoint(a.resume_dir)   # finished and saved: nothing left to resume
+    print(f"test accuracy {accuracy:.4f}, {result.epochs_completed} epochs in "
           f"{result.fit_seconds:.0f} s; saved {path}", file=sys.stderr)
+    if result.photo_metrics:
+        print(f"real photos of held-out photographers: {result.photo_metrics['micro']:.4f} "
+              f"({result.photo_metrics['photos']} photos)", file=sys.stderr)
     if a.json:
-        print(json.dumps({"test_accuracy": result.test_metrics["accuracy"], "test_loss": result.test_metrics["loss"],
+        print(json.dumps({"test_accuracy": accuracy, "test_loss": result.test_metrics["loss"],
                           "fit_seconds": round(result.fit_seconds, 2), "epochs_completed": result.epochs_completed,
                           "stopped_early": result.stopped_early, "model_path": str(path),
-                          "history": result.history, "config": config.to_dict()}))
+                          "history": result.history, "config": config.to_dict(),
+                          "real_photo_metrics": result.photo_metrics, "photos": result.photos}))
     return 0
 
 
@@ -134,7 +219,7 @@ def _load(path):
     try:
         return registry.load_model(path or registry.DEFAULT_MODEL)
     except (OSError, ValueError) as e:
-        print(f"error: cannot load model {path or registry.DEFAULT_MODEL}: {e}", file=sys.stderr)
+        print(f"error: cannot load model {printable(path or registry.DEFAULT_MODEL)}: {printable(e)}", file=sys.stderr)
         return None
 
 
@@ -189,11 +274,26 @@ def cmd_predict(a) -> int:
         if a.json:
             print(json.dumps(row, ensure_ascii=False))
         elif "error" in row:
-            print(f"{row['file']}: error: {row['error']}")
+            print(f"{printable(row['file'])}: error: {row['error']}")
         else:
             verdict = "" if row["sure"] else f"  (not sure: {row['reason']})"
-            print(f"{row['file']}: {row['name']}  confidence {100 * row['confidence']:.0f} %{verdict}")
+            print(f"{printable(row['file'])}: {row['name']}  confidence {100 * row['confidence']:.0f} %{verdict}")
     return 0 if all("error" not in r for r in rows) else 2
+
+
+def cmd_photos(a) -> int:
+    """Process a photo folder once (cached by content + pipeline version) and save the arrays."""
+    from .photoset import SHIPPED, PhotoSetError, build, save
+    try:
+        photos = build(a.folder, on_progress=lambda i, n: sys.stderr.write(f"\rprocessed {i}/{n} photos")
+                       if i % 50 == 0 or i == n else None)
+    except PhotoSetError as e:
+        print(f"\nerror: {e}", file=sys.stderr)
+        return 2
+    path = save(photos, a.output or SHIPPED)
+    print(f"\nsaved {path}", file=sys.stderr)
+    print(json.dumps({"path": str(path), **photos.describe()}))
+    return 0
 
 
 def main(argv=None) -> int:
@@ -211,9 +311,34 @@ def main(argv=None) -> int:
     p.add_argument("--model", help="a .keras file (default: the shipped model)")
     p.add_argument("--json", action="store_true", help="one JSON object per file")
     p.add_argument("files", nargs="+")
+    ph = sub.add_parser("photos", help="process a folder of labelled photo folders into 28x28 training arrays")
+    ph.add_argument("folder", help="e.g. ../shared/photos-train: one folder per kind (t-shirt, shoes, hat, ...)")
+    ph.add_argument("--output", help="the .npz to write (default: the repo's shipped models/real-photos/photos.npz)")
     a = ap.parse_args(argv)
-    return {"train": cmd_train, "evaluate": cmd_evaluate, "predict": cmd_predict}[a.command](a)
+    commands = {"train": lambda a: cmd_train(a, t), "evaluate": cmd_evaluate, "predict": cmd_predict,
+                "photos": cmd_photos}
+    try:
+        return commands[a.command](a)
+    except KeyboardInterrupt:   # Ctrl-C (a second one during training): one line, no traceback
+        quit_now("\ninterrupted" + (f"; the checkpoint in {a.resume_dir} is kept: the same command continues"
+                                     if getattr(a, "resume_dir", None) else ""))
+    except Exception as e:      # the last line of defence: say what happened in one line
+        first = next((line.strip() for line in str(e).splitlines() if line.strip()), "")
+        print(f"error: unexpected {type(e).__name__}{': ' + printable(first[:300]) if first else ''}", file=sys.stderr)
+        return 1
+
+
+def quit_now(message: str) -> None:
+    """Print one line and leave at once with 130 (128 + SIGINT), without waiting on the
+    threads TensorFlow may still be running."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+    sys.stdout.flush()
+    os._exit(130)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:   # Ctrl-C while Python is still starting up the command
+        quit_now("\ninterrupted")

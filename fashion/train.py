@@ -17,10 +17,21 @@ from typing import Callable
 import numpy as np
 
 from . import data as fm_data
+from .errors import TrainingFailed  # noqa: F401  (raised here; importable from here)
 
 AUGMENTATIONS = ("shift", "flip", "rotate", "zoom", "erase", "contrast", "blur")
 SCHEDULES = ("constant", "cosine", "onecycle")
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
+
+
+def _is_kind(v, kind: str) -> bool:
+    if kind == "int":
+        return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+    if kind == "number":
+        return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and v == v
+    if kind == "bool":
+        return isinstance(v, (bool, np.bool_))
+    return isinstance(v, str)
 
 
 @dataclass
@@ -42,43 +53,79 @@ class TrainConfig:
     seed: int = 42
     tta_flip: bool = False             # save the model averaging image + mirror image
     arch_params: dict = field(default_factory=dict)
+    # learning from real photos (fashion/photo_training.py): '' none, 'shipped' (the repo's
+    # processed phone photos), a folder of labelled photo folders, or a .npz of processed photos
+    photos: str = ""
+    photo_ratio: float = 0.1           # photos added to each batch, as a fraction of batch_size
+    outlier_weight: float = 0.5        # weight of the flat-answer loss on photos of no class
+    init_from: str = ""                # a saved model whose weights training starts from
 
-    def validate(self) -> "TrainConfig":
-        """Raise ValueError with a plain message for settings that cannot work."""
-        from .models import ARCHITECTURES
+    def problems(self) -> list[tuple[str, dict]]:
+        """Every rule these settings break, as (i18n key, params) pairs; empty when they can
+        run. Types first (a flag or a card may hold anything), then ranges. Add a rule by
+        appending to `problems`."""
+        from .models import ARCHITECTURES, arch_param_problems
+        kinds = {"architecture": "text", "epochs": "int", "batch_size": "int", "learning_rate": "number",
+                 "lr_schedule": "text", "warmup_epochs": "number", "optimizer": "text", "weight_decay": "number",
+                 "label_smoothing": "number", "augment": "bool", "validation_split": "number",
+                 "train_subset": "int", "seed": "int", "tta_flip": "bool", "photos": "text",
+                 "photo_ratio": "number", "outlier_weight": "number", "init_from": "text"}
+        problems = [(f"config.err.type_{kind}", {"name": name}) for name, kind in kinds.items()
+                    if not _is_kind(getattr(self, name), kind)]
+        if not (isinstance(self.augmentations, (tuple, list)) and all(isinstance(a, str) for a in self.augmentations)):
+            problems.append(("config.err.type_list", {"name": "augmentations"}))
+        if not isinstance(self.arch_params, dict):
+            problems.append(("config.err.type_object", {"name": "arch_params"}))
+        if problems:
+            return problems      # ranges cannot be checked on values of the wrong type
+
+        def add(key, **params):
+            problems.append((key, params))
+
         if self.architecture not in ARCHITECTURES:
-            raise ValueError(f"unknown architecture {self.architecture!r}; choose one of {', '.join(ARCHITECTURES)}.")
+            add("config.err.architecture", name=self.architecture[:40], choices=", ".join(ARCHITECTURES))
         if not 1 <= self.epochs <= 500:
-            raise ValueError("epochs must be between 1 and 500.")
+            add("config.err.range", name="epochs", low=1, high=500)
         if not 1 <= self.batch_size <= 4096:
-            raise ValueError("batch size must be between 1 and 4096.")
+            add("config.err.range", name="batch_size", low=1, high=4096)
         if not 0 < self.learning_rate <= 1.0:
-            raise ValueError("learning rate must be above 0 and at most 1.")
+            add("config.err.learning_rate")
         if self.lr_schedule not in SCHEDULES:
-            raise ValueError(f"lr_schedule must be one of {', '.join(SCHEDULES)}.")
+            add("config.err.choice", name="lr_schedule", choices=", ".join(SCHEDULES))
         if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}.")
+            add("config.err.choice", name="optimizer", choices=", ".join(OPTIMIZERS))
         if not 0 <= self.validation_split < 0.5:
-            raise ValueError("validation split must be at least 0 and below 0.5.")
+            add("config.err.validation_split")
         if self.train_subset < 0 or (0 < self.train_subset < 100):
-            raise ValueError("training subset must be 0 (all) or at least 100 images.")
+            add("config.err.train_subset")
         if not 0 <= self.label_smoothing < 0.5:
-            raise ValueError("label smoothing must be between 0 and 0.5.")
-        if self.weight_decay < 0:
-            raise ValueError("weight decay cannot be negative.")
-        if not 0 <= self.warmup_epochs < self.epochs or self.warmup_epochs < 0:
-            raise ValueError("warm-up must be shorter than the run.")
+            add("config.err.label_smoothing")
+        if not self.weight_decay >= 0:
+            add("config.err.weight_decay")
+        if not 0 <= self.warmup_epochs < max(self.epochs, 1):
+            add("config.err.warmup", epochs=self.epochs)
         unknown = set(self.augmentations) - set(AUGMENTATIONS)
         if unknown:
-            raise ValueError(f"unknown augmentation(s) {', '.join(sorted(unknown))}; choose from {', '.join(AUGMENTATIONS)}.")
-        n_train = self.train_subset or 60000
-        if int(n_train * (1 - self.validation_split)) < self.batch_size:
-            raise ValueError("the batch size is larger than the training set; lower it or use more images.")
-        if self.architecture == "custom":
-            from .models import check_custom
-            p = {"conv_blocks": 2, "filters": 32, "kernel_size": 3, "pooling": "max",
-                 "dropout": 0.25, "dense_units": 128, **self.arch_params}
-            check_custom(p["conv_blocks"], p["filters"], p["kernel_size"], p["pooling"], p["dropout"], p["dense_units"])
+            add("config.err.augmentations", names=", ".join(sorted(unknown))[:200], choices=", ".join(AUGMENTATIONS))
+        n_train = int((self.train_subset or 60000) * (1 - self.validation_split))
+        if 0 <= self.validation_split < 0.5 and n_train < self.batch_size:
+            add("config.err.batch_too_big", batch=self.batch_size, images=n_train)
+        if self.architecture in ARCHITECTURES:
+            problems += arch_param_problems(self.architecture, self.arch_params)
+        if not 0.01 <= self.photo_ratio <= 1.0:
+            add("config.err.range", name="photo_ratio", low=0.01, high=1)
+        if not 0 <= self.outlier_weight <= 2.0:
+            add("config.err.range", name="outlier_weight", low=0, high=2)
+        if self.init_from and not os.path.isfile(self.init_from):
+            add("config.err.init_from", path=self.init_from[:200])
+        return problems
+
+    def validate(self) -> "TrainConfig":
+        """self, or ConfigError (a ValueError) carrying every problem with its i18n key."""
+        problems = self.problems()
+        if problems:
+            from .errors import ConfigError
+            raise ConfigError(problems)
         return self
 
     def to_dict(self) -> dict:
@@ -111,11 +158,12 @@ PRESETS: dict[str, TrainConfig] = {
                                         "pooling": "max", "dropout": 0.0, "dense_units": 256,
                                         "batch_norm": False}),
     # The shipped default model: a residual network, augmentation, warm-up + cosine,
-    # AdamW, label smoothing, and flip test-time augmentation built into the saved model.
+    # AdamW, label smoothing, flip test-time augmentation built into the saved model, and
+    # the repo's real phone photos learned alongside Fashion-MNIST (fashion/photo_training.py).
     "best": TrainConfig(architecture="resnet", epochs=10, batch_size=256, learning_rate=3e-3,
                         lr_schedule="cosine", warmup_epochs=1, optimizer="adamw", weight_decay=0.02,
                         label_smoothing=0.1, augment=True, augmentations=("shift", "flip"),
-                        validation_split=0.05, seed=7, tta_flip=True,
+                        validation_split=0.05, seed=7, tta_flip=True, photos="shipped",
                         arch_params={"widths": [64, 128], "blocks_per_stage": 1, "dropout": 0.2,
                                      "stem_width": 32, "stem_pool": True}),
 }
@@ -153,6 +201,8 @@ class TrainResult:
     stopped_early: bool
     epochs_completed: int
     data_source: str
+    photo_metrics: dict | None = None   # accuracy on held-out real photos (photo_training.photo_metrics)
+    photos: dict | None = None          # the real photos learned from (PhotoSet.describe())
 
 
 # --- input pipeline ------------------------------------------------------------
@@ -218,14 +268,19 @@ def make_dataset(images: np.ndarray, labels: np.ndarray, config: TrainConfig, tr
     """A tf.data pipeline from uint8 arrays: batches are scaled (and augmented) on the fly,
     so there is never a float copy of the whole set."""
     import tensorflow as tf
-    ds = tf.data.Dataset.from_tensor_slices((images, labels.astype("int32")))
+    # Shuffle and batch indices, then gather each batch from the arrays in one op: slicing
+    # and shuffling 60,000 single images costs the CPU several times more (it competes
+    # with the training step for the same 2 cores).
+    all_images, all_labels = tf.constant(images), tf.constant(labels.astype("int32"))
+    ds = tf.data.Dataset.range(len(images))
     if training:
         ds = ds.shuffle(len(images), seed=config.seed, reshuffle_each_iteration=True)
     ds = ds.batch(config.batch_size)
     augmentations = tuple(config.augmentations) if (training and config.augment) else ()
     rng = tf.random.Generator.from_seed(config.seed + 1) if augmentations else None
 
-    def prepare(x, y):
+    def prepare(index):
+        x, y = tf.gather(all_images, index), tf.gather(all_labels, index)
         x = tf.cast(x, tf.float32)[..., None] / 255.0
         if augmentations:
             x = augment_batch(x, augmentations, rng)
@@ -267,13 +322,33 @@ def make_optimizer(config: TrainConfig, steps_per_epoch: int):
     return keras.optimizers.RMSprop(lr)
 
 
+# Batches run per call into the compiled training graph. Each call costs a round trip
+# through Python (and our progress callback pulls the metrics back each time), which
+# for a small CNN on 2 CPU cores is a visible share of the step; 8 batches per call
+# keep progress and the stop flag responsive (a few hundred to a few thousand images).
+STEPS_PER_EXECUTION = 8
+
+
 def build_and_compile(config: TrainConfig, steps_per_epoch: int):
+    """The network (new, or the one in `init_from`) compiled for this run: with photos, the
+    partial-label loss over accept masks (fashion/photo_training.py)."""
     import keras
     from .models import build
-    model = build(config.architecture, **config.arch_params)
-    loss = (keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing)
-            if config.label_smoothing else keras.losses.SparseCategoricalCrossentropy())
-    model.compile(optimizer=make_optimizer(config, steps_per_epoch), loss=loss, metrics=["accuracy"])
+    if config.init_from:
+        from .photo_training import load_start
+        model = load_start(config.init_from)
+    else:
+        model = build(config.architecture, **config.arch_params)
+    if config.photos:
+        from .photo_training import accuracy_metric, partial_label_loss
+        loss = partial_label_loss(config.label_smoothing, config.outlier_weight)
+        metrics = [accuracy_metric()]
+    else:
+        loss = (keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing)
+                if config.label_smoothing else keras.losses.SparseCategoricalCrossentropy())
+        metrics = ["accuracy"]
+    model.compile(optimizer=make_optimizer(config, steps_per_epoch), loss=loss, metrics=metrics,
+                  steps_per_execution=max(1, min(STEPS_PER_EXECUTION, steps_per_epoch)))
     return model
 
 
@@ -296,6 +371,7 @@ def _progress_callback(config, batches, on_batch, on_epoch, should_stop, state, 
                 state["weights"] = self.model.get_weights()   # resumed: the restored epoch is the fallback
 
         def on_train_batch_end(self, batch, logs=None):
+            batch = min(batch, batches - 1)  # with steps_per_execution the last call may overshoot
             state["batch"] = batch + 1
             if on_batch:
                 logs = logs or {}
@@ -354,6 +430,109 @@ def _save_history(backup_dir, history: dict) -> None:
     os.replace(tmp, os.path.join(backup_dir, "history.json"))
 
 
+# --- resumable runs ------------------------------------------------------------------
+# A checkpoint folder holds the weights (and optimizer state) of the last *complete* epoch,
+# its number, and the history so far (the file names are those of Keras' BackupAndRestore,
+# so folders it wrote still resume). It is written only at the end of a complete epoch and
+# never deleted by training: a stopped, interrupted or failed run keeps it, and the same
+# command continues. The caller discards it once the finished model is safely saved.
+
+CHECKPOINT_WEIGHTS = "latest.weights.h5"
+CHECKPOINT_META = "training_metadata.json"
+CHECKPOINT_TMP = ".tmp-" + CHECKPOINT_WEIGHTS
+CHECKPOINT_FILES = (CHECKPOINT_WEIGHTS, CHECKPOINT_META, "history.json", CHECKPOINT_TMP, CHECKPOINT_META + ".tmp",
+                    "history.json.tmp", CHECKPOINT_WEIGHTS + ".bkp", CHECKPOINT_META + ".bkp")
+
+
+class _sigint_deferred:
+    """Hold back Ctrl-C while a checkpoint is written: a SIGINT that arrives meanwhile is
+    passed to the previous handler when the block ends. Only the main thread receives
+    Python signals; elsewhere this does nothing."""
+
+    def __enter__(self):
+        import signal
+        import threading
+        self.old, self.caught = None, []
+        if threading.current_thread() is threading.main_thread():
+            self.old = signal.signal(signal.SIGINT, lambda signum, frame: self.caught.append(signum))
+
+    def __exit__(self, *exc):
+        if self.old is None:
+            return False
+        import signal
+        signal.signal(signal.SIGINT, self.old)
+        for _ in self.caught:      # each Ctrl-C counts (a second one may mean "quit now")
+            if callable(self.old):
+                self.old(signal.SIGINT, None)
+            elif self.old == signal.SIG_DFL:
+                raise KeyboardInterrupt
+        return False
+
+
+def checkpoint_epoch(backup_dir) -> int:
+    """Complete epochs saved in backup_dir (0 when there is no usable checkpoint)."""
+    if not backup_dir:
+        return 0
+    try:
+        with open(os.path.join(backup_dir, CHECKPOINT_META)) as f:
+            epoch = json.load(f).get("epoch", 0)
+    except (OSError, ValueError, AttributeError):
+        return 0
+    ok = isinstance(epoch, int) and epoch > 0 and os.path.isfile(os.path.join(backup_dir, CHECKPOINT_WEIGHTS))
+    return epoch if ok else 0
+
+
+def _restore_checkpoint(model, backup_dir) -> int:
+    """Load the checkpoint into a compiled model; the number of epochs it holds."""
+    epoch = checkpoint_epoch(backup_dir)
+    if epoch:
+        model.optimizer.build(model.trainable_variables)   # so its state is restored too
+        try:
+            model.load_weights(os.path.join(backup_dir, CHECKPOINT_WEIGHTS))
+        except Exception as e:  # another network's checkpoint, a damaged file
+            raise TrainingFailed("train.err.checkpoint", folder=str(backup_dir)) from e
+    return epoch
+
+
+def _checkpoint_callback(backup_dir, batches, state):
+    import keras
+
+    class EpochCheckpoint(keras.callbacks.Callback):
+        """Saves weights + epoch number at the end of every complete epoch (never a partial
+        one: a stop mid-epoch must not pass for a finished epoch), temp file then rename."""
+
+        def on_epoch_end(self, epoch, logs=None):
+            if state.get("batch", 0) < batches or state.get("nan"):
+                return
+            with _sigint_deferred():   # a Ctrl-C now lands after the checkpoint is whole
+                os.makedirs(backup_dir, exist_ok=True)
+                tmp = os.path.join(backup_dir, CHECKPOINT_TMP)
+                self.model.save_weights(tmp, overwrite=True)
+                os.replace(tmp, os.path.join(backup_dir, CHECKPOINT_WEIGHTS))
+                meta_tmp = os.path.join(backup_dir, CHECKPOINT_META + ".tmp")
+                with open(meta_tmp, "w") as f:
+                    json.dump({"epoch": epoch + 1, "batch": 0}, f)
+                os.replace(meta_tmp, os.path.join(backup_dir, CHECKPOINT_META))
+
+    return EpochCheckpoint()
+
+
+def discard_checkpoint(backup_dir) -> None:
+    """Remove the checkpoint files of a finished, saved run (only the files training
+    writes: a folder the user named is never removed with other things in it)."""
+    if not backup_dir or not os.path.isdir(backup_dir):
+        return
+    for name in CHECKPOINT_FILES:
+        try:
+            os.unlink(os.path.join(backup_dir, name))
+        except FileNotFoundError:
+            pass
+    try:
+        os.rmdir(backup_dir)
+    except OSError:
+        pass  # not empty: something else lives there
+
+
 def recalibrate_batch_norm(model, images: np.ndarray, count: int = 2048, chunk: int = 512) -> bool:
     """Replace every BatchNormalization layer's moving statistics with the
     statistics of `count` (unaugmented) training images under the final weights.
@@ -398,8 +577,21 @@ def _all_layers(model):
             yield layer
 
 
-class TrainingFailed(RuntimeError):
-    """Training could not finish; the message says why in plain words."""
+
+
+def held_out_photo_metrics(model, config: TrainConfig) -> dict | None:
+    """Real-photo accuracy on the photographers held out of the photos (never trained on):
+    those of `config.photos`, else the repo's shipped photos; None where there are none."""
+    from .photoset import PhotoSetError, resolve
+    try:
+        held_out = resolve(config.photos or "shipped").part(True)
+    except PhotoSetError:
+        return None
+    if not len(held_out):
+        return None
+    from .classifier import Classifier
+    from .photo_training import photo_metrics
+    return photo_metrics(Classifier.of(model).probabilities(held_out.images), held_out)
 
 
 def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None = None,
@@ -415,14 +607,21 @@ def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None 
     complete epoch. on_phase gets (phase, fraction done or None) when a step that is not a
     training batch starts or advances: "validating" (the end-of-epoch validation pass),
     "recalibrating" (batch-norm statistics) and "testing" (the test set), so a live view
-    never sits silent. `backup_dir` enables keras BackupAndRestore so an interrupted run
-    resumes where it stopped.
+    never sits silent. `backup_dir` keeps a checkpoint of every complete epoch there, so
+    an interrupted run started again with the same folder resumes where it stopped; it is
+    never deleted here (see discard_checkpoint).
     """
     config.validate()
     import keras
     import tensorflow as tf
 
     ds = dataset or fm_data.load()
+    # real photos are read (and refused, naming the bad files) before anything trains
+    photo_set = photos = None
+    if config.photos:
+        from .photoset import resolve
+        photo_set = resolve(config.photos)
+        photos = photo_set.part(False)
     keras.utils.set_random_seed(config.seed)
     train_idx, val_idx = split_indices(len(ds.x_train), config)
     x_tr, y_tr = ds.x_train[train_idx], ds.y_train[train_idx]
@@ -432,35 +631,56 @@ def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None 
         x_val, y_val = ds.x_test, ds.y_test
     batches = math.ceil(len(x_tr) / config.batch_size)
 
-    def targets(y):
-        return tf.one_hot(y, 10) if config.label_smoothing else y
+    if photos is not None:
+        # accept masks for every row (fashion/photo_training.py): one-hot for Fashion-MNIST
+        from . import photo_training
+        fm_augmentations = tuple(config.augmentations) if config.augment else ()
+        train_ds = photo_training.mixed_dataset(
+            x_tr, y_tr, photos, config,
+            lambda x, rng: augment_batch(x, fm_augmentations, rng) if fm_augmentations else x)
+        val_ds = make_dataset(x_val, y_val, config, training=False).map(lambda x, y: (x, tf.one_hot(y, 10)))
+    else:
+        def targets(y):
+            return tf.one_hot(y, 10) if config.label_smoothing else y
 
-    train_ds = make_dataset(x_tr, y_tr, config, training=True).map(lambda x, y: (x, targets(y)))
-    val_ds = make_dataset(x_val, y_val, config, training=False).map(lambda x, y: (x, targets(y)))
+        train_ds = make_dataset(x_tr, y_tr, config, training=True).map(lambda x, y: (x, targets(y)))
+        val_ds = make_dataset(x_val, y_val, config, training=False).map(lambda x, y: (x, targets(y)))
     model = build_and_compile(config, batches)
 
-    state = {"history": _load_history(backup_dir)}
-    state["completed"] = len(state["history"].get("loss", []))   # epochs a resumed run already has
+    resumed = _restore_checkpoint(model, backup_dir) if backup_dir else 0
+    resumed = min(resumed, config.epochs)
+    history = _load_history(backup_dir) if resumed else {}
+    state = {"history": {k: list(v)[:resumed] for k, v in history.items() if isinstance(v, list)}}
+    state["completed"] = resumed   # epochs a resumed run already has
     state["backup_dir"] = backup_dir
     val_batches = math.ceil(len(x_val) / config.batch_size)
     callbacks = [_progress_callback(config, batches, on_batch, on_epoch, should_stop, state, on_phase, val_batches)]
     if backup_dir:
-        callbacks.append(keras.callbacks.BackupAndRestore(str(backup_dir), save_freq="epoch", delete_checkpoint=True))
+        callbacks.append(_checkpoint_callback(str(backup_dir), batches, state))
     t0 = time.perf_counter()
     try:
-        model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, callbacks=callbacks, verbose=0)
+        if resumed < config.epochs:
+            model.fit(train_ds, validation_data=val_ds, epochs=config.epochs, initial_epoch=resumed,
+                      callbacks=callbacks, verbose=0)
     except (tf.errors.ResourceExhaustedError, MemoryError) as e:
-        raise TrainingFailed("ran out of memory; lower the batch size or use a smaller network.") from e
+        raise TrainingFailed("train.err.oom") from e
     fit_seconds = time.perf_counter() - t0
     if state.get("nan"):
-        raise TrainingFailed("the loss became NaN (not a number): the learning rate is probably too high.")
+        raise TrainingFailed("train.err.nan")
     if state["completed"] == 0:
-        raise TrainingFailed("stopped before the first epoch finished, so there is no model to keep.")
+        raise TrainingFailed("train.err.no_epoch")
     if state.get("weights") is not None:
         model.set_weights(state["weights"])  # roll back a partial epoch
     if on_phase:
         on_phase("recalibrating", None)
-    recalibrate_batch_norm(model, x_tr)
+    if photos is not None:
+        from .photo_training import recalibration_images
+        recalibrate_batch_norm(model, recalibration_images(x_tr, photos, config.photo_ratio, seed=config.seed))
+    else:
+        recalibrate_batch_norm(model, x_tr)
+    if photos is not None or config.init_from:
+        # the saved file must open with plain keras.models.load_model: no custom loss in it
+        model.compile(loss="categorical_crossentropy", metrics=["accuracy"])
     if config.tta_flip:
         from .models import with_flip_tta
         model = with_flip_tta(model)
@@ -469,7 +689,10 @@ def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None 
     if on_phase:
         on_phase("testing", None)
     ev = evaluate(model, ds.x_test, ds.y_test)  # the one pass over the test set
+    photo_figures = held_out_photo_metrics(model, config)
     return TrainResult(model=model, config=config, history=state["history"],
+                       photo_metrics=photo_figures,
+                       photos=photo_set.describe() if photo_set is not None else None,
                        test_metrics={"accuracy": ev.accuracy, "loss": ev.loss}, per_class=ev.per_class,
                        fit_seconds=fit_seconds, stopped_early=bool(state.get("stopped")),
                        epochs_completed=state["completed"], data_source=ds.source)
