@@ -149,7 +149,7 @@ def _spec():
 # --- the Classifier --------------------------------------------------------------------------
 
 _BY_MODEL: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_BY_MODEL_LOCK = threading.Lock()
+_BY_MODEL_LOCK = threading.RLock()
 
 
 class Classifier:
@@ -184,9 +184,9 @@ class Classifier:
         """The Classifier of a keras.Model (made once per model object), or the Classifier given."""
         if isinstance(model, Classifier):
             return model
-        with _BY_MODEL_LOCK:
+        with _BY_MODEL_LOCK:            # two sessions asking at once still share one
             found = _BY_MODEL.get(model)
-        return found if found is not None else cls(model)
+            return found if found is not None else cls(model)
 
     def memo(self, key, compute):
         """A value computed once per Classifier (e.g. a reference statistic of the model)."""
