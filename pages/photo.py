@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,8 @@ import streamlit as st
 from fashion import photo as ph
 from fashion import predict as pr
 from fashion.data import NUM_CLASSES
-from pages.common import active_model_path, dataset, lang, model, model_mtime, names, tr
+from fashion.i18n.numbers import fmt_pct
+from pages.common import active_card, active_model_path, dataset, lang, model, model_mtime, names, tr
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "heic", "heif"]
 DETAILED = 10            # photos shown in full; all of them are in the table
@@ -56,7 +58,13 @@ def plain(text: str) -> str:
 
 
 def pct(p: float) -> str:
-    return f"{100 * float(p):.0f} %"
+    return fmt_pct(float(p), lang(), 0)
+
+
+def model_name(path: str) -> str:
+    """The active model as the sidebar names it."""
+    shown = active_card().get("display_name")
+    return shown if isinstance(shown, str) and shown.strip() else Path(path).stem
 
 
 # --- one photo ----------------------------------------------------------------------------------
@@ -72,56 +80,79 @@ def probability_chart(pred: pr.Prediction, class_names: list[str], key: str) -> 
     st.plotly_chart(fig, key=key, config={"displayModeBar": False})
 
 
-def show_prediction(i: int, pred: pr.Prediction, net, path: str, mtime: float, class_names: list[str]) -> None:
+def thumbnail(image: np.ndarray, size: int = 168) -> np.ndarray:
+    """The photo scaled down so its longer side is `size` pixels: a card stays short on a phone."""
+    from PIL import Image
+    im = Image.fromarray(np.asarray(image))
+    im.thumbnail((size, size))
+    return np.asarray(im)
+
+
+def show_prediction(i: int, pred: pr.Prediction, net, path: str, mtime: float, class_names: list[str],
+                    newest: bool = False) -> None:
+    """One compact card: the photo and the 28x28 it became side by side, the answer with its
+    one calibrated probability, the top-3 bars; the steps and Grad-CAM wait in an expander."""
     result = pred.result
     name = class_names[pred.label]
-    with st.container(border=True):
-        st.markdown(f"#### {i + 1}. {plain(pred.file)}")
+    with st.container(border=True, key="photo_card_newest" if newest else f"photo_card_{i}"):
+        st.markdown(f"**{i + 1}. {plain(pred.file)}**")
+        st.image([thumbnail(result.photo), ph.enlarge(result.model_input)],
+                 caption=[tr("photo.card.photo"), tr("photo.card.input")], width=150)
         if pred.sure:
             st.success(tr("photo.answer", name=name, confidence=pct(pred.confidence)))
         else:
             reason = pred.reason_text(lang())
             st.warning(tr("photo.not_sure", reason=reason[:1].upper() + reason[1:], name=name,
                           confidence=pct(pred.confidence)))
+        for k, p in pred.top(3):
+            st.progress(float(p), text=f"{class_names[k]} · {pct(p)}")
+        st.caption(tr("photo.answered_by", model=model_name(path)))
 
-        # the steps, beside a real Fashion-MNIST example of the answer
-        st.markdown(f"**{tr('photo.steps')}**")
-        cols = st.columns(len(result.steps) + 1)
-        for col, (key, image) in zip(cols, result.steps):
-            shown = ph.enlarge(image) if image.shape[:2] == (28, 28) else image
-            col.image(shown, caption=tr(key), width="stretch")
-        example = _example(pred.label, result.model_input)
-        if example is not None:
-            cols[-1].image(ph.enlarge(example), caption=tr("photo.example", name=name), width="stretch")
+        with st.expander(tr("photo.details"), icon=":material/zoom_in:"):
+            show_details(i, pred, net, path, mtime, class_names)
 
-        # the answer in numbers
-        left, right = st.columns([1, 2])
-        with left:
-            st.markdown(f"**{tr('photo.top3')}**")
-            for k, p in pred.top(3):
-                st.progress(float(p), text=f"{class_names[k]} · {pct(p)}")
-            familiar = "—" if pred.familiarity is None else pct(pred.familiarity)
-            st.caption(tr("photo.confidence_explained", confidence=pct(pred.confidence),
-                          familiarity=familiar, threshold=pct(pr.SURE_THRESHOLD)))
-        with right:
-            st.markdown(f"**{tr('photo.all10')}**")
-            probability_chart(pred, class_names, key=f"photo_chart_{i}")
 
-        # where the network looked
-        st.markdown(f"**{tr('photo.cam_header', name=name)}**")
-        try:
-            cam = _cam(path, mtime, net, result.model_input, pred.label)
-        except Exception:
-            cam = None
-        if cam is None:
-            st.info(tr("photo.cam_unavailable"))
-        else:
-            c1, c2, c3 = st.columns(3)
-            c1.image(ph.overlay_heat(ph.enlarge(result.model_input), cam), caption=tr("photo.cam_input"),
-                     width="stretch")
-            c2.image(ph.overlay_heat(result.photo, result.heat_on_photo(cam), alpha=0.45),
-                     caption=tr("photo.cam_photo"), width="stretch")
-            c3.caption(tr("photo.cam_caption"))
+def show_details(i: int, pred: pr.Prediction, net, path: str, mtime: float, class_names: list[str]) -> None:
+    """Every step from photo to 28x28, a real example of the answer, all 10 scores, Grad-CAM."""
+    result = pred.result
+    name = class_names[pred.label]
+    st.markdown(f"**{tr('photo.steps')}**")
+    images, captions = [], []
+    for key, image in result.steps:
+        images.append(ph.enlarge(image) if image.shape[:2] == (28, 28) else thumbnail(image, 140))
+        captions.append(tr(key))
+    example = _example(pred.label, result.model_input)
+    if example is not None:
+        images.append(ph.enlarge(example))
+        captions.append(tr("photo.example", name=name))
+    st.image(images, caption=captions, width=110)
+    familiar = "—" if pred.familiarity is None else pct(pred.familiarity)
+    st.caption(tr("photo.confidence_explained", confidence=pct(pred.confidence),
+                  familiarity=familiar, threshold=pct(pr.SURE_THRESHOLD)))
+    st.markdown(f"**{tr('photo.all10')}**")
+    probability_chart(pred, class_names, key=f"photo_chart_{i}")
+
+    st.markdown(f"**{tr('photo.cam_header', name=name)}**")
+    try:
+        cam = _cam(path, mtime, net, result.model_input, pred.label)
+    except Exception:
+        cam = None
+    if cam is None:
+        st.info(tr("photo.cam_unavailable"))
+    else:
+        st.image([ph.overlay_heat(ph.enlarge(result.model_input), cam),
+                  thumbnail(ph.overlay_heat(result.photo, result.heat_on_photo(cam), alpha=0.45), 168)],
+                 caption=[tr("photo.cam_input"), tr("photo.cam_photo")], width=150)
+        st.caption(tr("photo.cam_caption"))
+
+
+def scroll_to_newest() -> None:
+    """A new answer lands at the top of the list; bring it into view (a keyed container
+    carries the CSS class st-key-<key>)."""
+    st.html("""<script>
+      const el = document.querySelector('.st-key-photo_card_newest');
+      if (el) el.scrollIntoView({behavior: 'smooth', block: 'start'});
+    </script>""", unsafe_allow_javascript=True)
 
 
 def remember_inputs(predictions: list[pr.Prediction]) -> None:
@@ -137,18 +168,22 @@ def remember_inputs(predictions: list[pr.Prediction]) -> None:
 
 
 def results_table(predictions: list[pr.Prediction], class_names: list[str]) -> None:
+    """Three narrow columns that read on a phone: the photo, the answer (a question mark
+    when not sure), its probability."""
     rows = []
-    for pred in predictions:
+    for i, pred in enumerate(predictions):
+        file = f"{i + 1}. {pred.file}"
         if pred.error:
-            rows.append({tr("photo.col.file"): pred.file, tr("photo.col.answer"): "—",
-                         tr("photo.col.confidence"): "—", tr("photo.col.verdict"): tr("photo.verdict.error"),
-                         tr("photo.col.reason"): pred.error_text(lang())})
+            rows.append({tr("photo.col.file"): file, tr("photo.col.answer"): tr("photo.verdict.error"),
+                         tr("photo.col.confidence"): "—"})
         else:
-            rows.append({tr("photo.col.file"): pred.file, tr("photo.col.answer"): class_names[pred.label],
-                         tr("photo.col.confidence"): f"{100 * pred.confidence:.1f} %",
-                         tr("photo.col.verdict"): tr("photo.verdict.sure" if pred.sure else "photo.verdict.not_sure"),
-                         tr("photo.col.reason"): pred.reason_text(lang())})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            answer = class_names[pred.label] if pred.sure else tr("photo.col.unsure", name=class_names[pred.label])
+            rows.append({tr("photo.col.file"): file, tr("photo.col.answer"): answer,
+                         tr("photo.col.confidence"): pct(pred.confidence)})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                 column_config={tr("photo.col.file"): st.column_config.TextColumn(width="medium"),
+                                tr("photo.col.answer"): st.column_config.TextColumn(width="small"),
+                                tr("photo.col.confidence"): st.column_config.TextColumn(width="small")})
 
 
 # --- page ------------------------------------------------------------------------------------------
@@ -191,12 +226,17 @@ with st.spinner(tr("photo.working")):
         st.stop()
 remember_inputs(predictions)
 
-if len(predictions) > 1:
-    st.subheader(tr("photo.results"))
-    results_table(predictions, class_names)
+# Newest first: the last upload (or the camera shot) is the newest answer.
+order = list(range(len(predictions)))[::-1]
+seen = st.session_state.get("_photo_seen", ())
+digests = tuple(p.file for p in predictions)
+if digests != seen:
+    st.session_state["_photo_seen"] = digests
+    scroll_to_newest()
 
 shown = 0
-for i, pred in enumerate(predictions):
+for rank, i in enumerate(order):
+    pred = predictions[i]
     if pred.error:
         st.error(tr("photo.cannot_use", name=plain(pred.file), error=pred.error_text(lang())))
         continue
@@ -204,7 +244,11 @@ for i, pred in enumerate(predictions):
         st.info(tr("photo.more", n=DETAILED))
         break
     try:
-        show_prediction(i, pred, net, path, mtime, class_names)
+        show_prediction(i, pred, net, path, mtime, class_names, newest=shown == 0)
     except Exception:  # never a stack trace on the page
         st.error(tr("photo.failed", name=plain(pred.file)))
     shown += 1
+
+if len(predictions) > 1:
+    st.subheader(tr("photo.results"))
+    results_table(predictions, class_names)

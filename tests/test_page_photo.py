@@ -51,11 +51,19 @@ def test_two_uploads_and_a_bad_file_give_two_answers_a_table_and_a_message():
     for caption in ("original", "oriented", "garment found", "cropped", "model input 28×28",
                     "closest real Fashion-MNIST example", "on the model input", "on the photo"):
         assert shown.count(caption) == 2, caption
-    assert "Top 3" in text and "All 10 classes" in text
+    assert "All 10 classes" in text
     assert len(at.get("plotly_chart")) == 2
-    # the results table lists all three, the bad one with its reason
+    # a compact card each: the photo and its 28x28 side by side, the top-3 bars, the model named
+    assert shown.count("your photo") == 2 and shown.count("what the network sees (28×28)") == 2
+    assert len(at.get("progress")) == 6
+    assert [c.value for c in at.caption].count("Answered by the model fashion_mnist_cnn.") == 2
+    # newest first: the second upload's card comes before the first's
+    titles = [m.value for m in at.markdown if m.value.startswith("**") and ". " in m.value[:6]]
+    assert titles[0].startswith("**2. ") and titles[-1].startswith("**1. ")
+    # the results table lists all three in three narrow columns
     table = at.dataframe[0].value
-    assert list(table.iloc[:, 0]) == [f[0] for f in files]
+    assert list(table.iloc[:, 0]) == [f"{i}. {f[0]}" for i, f in enumerate(files, 1)]
+    assert len(table.columns) == 3
     assert "not an image" in " ".join(e.value for e in at.error)
     # the file name is shown as text: no HTML, Markdown escaped
     assert any("red\\_\\<img src=x onerror=alert\\(1\\)\\>\\.png" in m.value for m in at.markdown)
@@ -77,7 +85,7 @@ def test_webcam_photo_in_spanish():
     found = answers(at)
     assert len(found) == 1 and (("Respuesta:" in found[0]) or ("No estoy seguro" in found[0]))
     text = all_text(at)
-    assert "foto de la cámara" in text and "Las 3 más probables" in text
+    assert "foto de la cámara" in text and "Respuesta del modelo" in text
     assert "entrada del modelo 28×28" in captions(at)
 
 

@@ -113,4 +113,11 @@ STRINGS = {
                            "barra lateral."),
     "photo.more": ("Only the first {n} photos are shown in detail; the table lists all of them.",
                    "Solo se muestran en detalle las {n} primeras fotos; la tabla las recoge todas."),
+    # the compact card (phone first)
+    "photo.card.photo": ("your photo", "tu foto"),
+    "photo.card.input": ("what the network sees (28×28)", "lo que ve la red (28×28)"),
+    "photo.answered_by": ("Answered by the model {model}.", "Respuesta del modelo {model}."),
+    "photo.details": ("Every step, all 10 scores and where the network looked",
+                      "Cada paso, las 10 puntuaciones y dónde miró la red"),
+    "photo.col.unsure": ("{name}?", "¿{name}?"),
 }
