@@ -17,8 +17,9 @@ rules apply to each one as to a person.
 4. the run must finish (its job state on disk says done).
 
 The resident memory of the server and its worker processes (the whole process tree, from
-/proc) is sampled throughout. Prints one JSON line: answers, errors, answer_p50_s,
-answer_p95_s, peak_rss_mb, training_finished (and details). Exit status 1 when a
+/proc) is sampled throughout: peak_rss_mb sums RSS (so TensorFlow's shared libraries count
+once per process), peak_pss_mb counts shared pages once. Prints one JSON line: answers,
+errors, answer_p50_s, answer_p95_s, peak_rss_mb, training_finished (and details). Exit status 1 when a
 student got no answer, an error happened, or the training did not finish. The photos are
 read where they are; nothing is copied.
 """
@@ -63,8 +64,11 @@ def pick_photos(folder: Path, n: int) -> list[Path]:
 
 # --- memory: the server and every process under it ----------------------------------------------
 
-def tree_rss_mb(root: int) -> tuple[float, float]:
-    """(RSS of root, RSS of all its descendants) in MB, from /proc."""
+def tree_rss_mb(root: int, field: str = "VmRSS:") -> tuple[float, float]:
+    """(RSS of root, RSS of all its descendants) in MB, from /proc. field="Pss:" gives the
+    proportional set size instead: pages shared between processes (TensorFlow's libraries,
+    mapped by the server and by each worker) counted once, as a container's memory limit
+    counts them."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -78,10 +82,12 @@ def tree_rss_mb(root: int) -> tuple[float, float]:
         family.add(pid)
         frontier += [child for child, parent in parents.items() if parent == pid and child not in family]
 
+    source = "status" if field == "VmRSS:" else "smaps_rollup"
+
     def rss(pid: int) -> float:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{pid}/{source}").read_text().splitlines():
+                if line.startswith(field):
                     return int(line.split()[1]) / 1024
         except OSError:
             pass
@@ -94,7 +100,7 @@ class MemorySampler(threading.Thread):
     def __init__(self, pid: int, every: float = 0.25):
         super().__init__(daemon=True)
         self.pid, self.every = pid, every
-        self.peak_total = self.peak_server = self.peak_workers = 0.0
+        self.peak_total = self.peak_server = self.peak_workers = self.peak_pss = 0.0
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -103,6 +109,7 @@ class MemorySampler(threading.Thread):
             self.peak_server = max(self.peak_server, server)
             self.peak_workers = max(self.peak_workers, workers)
             self.peak_total = max(self.peak_total, server + workers)
+            self.peak_pss = max(self.peak_pss, sum(tree_rss_mb(self.pid, "Pss:")))
             self._halt.wait(self.every)
 
     def stop(self) -> None:
@@ -373,6 +380,7 @@ def main(argv=None) -> int:
         "peak_rss_mb": round(sampler.peak_total),
         "peak_rss_server_mb": round(sampler.peak_server),
         "peak_rss_workers_mb": round(sampler.peak_workers),
+        "peak_pss_mb": round(sampler.peak_pss),
         "training_finished": job.get("state") == "done",
         "training_state": job.get("state"),
         "training_test_accuracy": (result.get("test_metrics") or {}).get("accuracy"),
