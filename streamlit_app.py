@@ -29,6 +29,7 @@ page = st.navigation([
     st.Page("pages/evaluate.py", title=tr("nav.evaluate"), icon=":material/analytics:"),
     st.Page("pages/train.py", title=tr("nav.train"), icon=":material/model_training:"),
     st.Page("pages/photo.py", title=tr("nav.photo"), icon=":material/photo_camera:"),
+    st.Page("pages/own_photos.py", title=tr("nav.own"), icon=":material/add_a_photo:"),
     st.Page("pages/explain.py", title=tr("nav.explain"), icon=":material/visibility:"),
 ])
 

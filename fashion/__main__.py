@@ -296,6 +296,42 @@ def cmd_photos(a) -> int:
     return 0
 
 
+def cmd_finetune(a) -> int:
+    """Fine-tune a saved model on a folder of class-named photo folders; print before and
+    after (own held-out photos, shipped real photos, Fashion-MNIST test) as one JSON object."""
+    from .data import DatasetError
+    from .errors import StudioError
+    from .finetune import FinetuneConfig, command, finetune, make_card
+    from pathlib import Path
+    from .own_photos import from_folder
+    config = FinetuneConfig(base=a.base, epochs=a.epochs, freeze_base=a.freeze_base)
+    try:
+        config.validate()
+        photos = from_folder(a.photos)
+        progress = ProgressBar() if not a.quiet else None
+        result = finetune(config, photos, on_batch=progress.batch if progress else None,
+                          on_epoch=progress.epoch if progress else None)
+    except (StudioError, DatasetError) as e:
+        print(f"\nerror: {printable(e)}", file=sys.stderr)
+        return 2
+    summary = {**result.summary(), "model_path": None}
+    if not a.no_save:
+        from . import registry
+        line = command(config, a.photos)
+        path = registry.save_model(result.model, make_card(result, line), a.name or f"{Path(config.base).stem}-own")
+        summary["model_path"] = str(path)
+        print(f"saved {path}", file=sys.stderr)
+    if a.json:
+        print(json.dumps(summary))
+    else:
+        for key, label in (("own", "own held-out photos"), ("fashion_mnist", "Fashion-MNIST test")):
+            print(f"{label}: {result.before[key]['accuracy']:.3f} -> {result.after[key]['accuracy']:.3f}")
+        if result.after.get("real_photos"):
+            print(f"real phone photos (held out): {result.before['real_photos']['micro']:.3f} -> "
+                  f"{result.after['real_photos']['micro']:.3f}")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m fashion", description="Fashion-MNIST CNN Studio command line")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -314,9 +350,20 @@ def main(argv=None) -> int:
     ph = sub.add_parser("photos", help="process a folder of labelled photo folders into 28x28 training arrays")
     ph.add_argument("folder", help="e.g. ../shared/photos-train: one folder per kind (t-shirt, shoes, hat, ...)")
     ph.add_argument("--output", help="the .npz to write (default: the repo's shipped models/real-photos/photos.npz)")
+    f = sub.add_parser("finetune", help="fine-tune a model on your own photos (folders named after classes)")
+    f.add_argument("--from", dest="base", required=True, help="the saved model (.keras) to start from")
+    f.add_argument("--photos", required=True,
+                   help="a folder of folders named after Fashion-MNIST classes, English or Spanish (Sneaker, Camisa...)")
+    f.add_argument("--epochs", type=int, default=5)
+    f.add_argument("--freeze-base", action="store_true",
+                   help="train only the classifier head; the convolutional base stays as it is")
+    f.add_argument("--name", help="the saved model's name (default: <base>-own)")
+    f.add_argument("--no-save", action="store_true", help="measure only; do not save the fine-tuned model")
+    f.add_argument("--quiet", action="store_true", help="no progress bar")
+    f.add_argument("--json", action="store_true", help="one JSON object with the before/after figures")
     a = ap.parse_args(argv)
     commands = {"train": lambda a: cmd_train(a, t), "evaluate": cmd_evaluate, "predict": cmd_predict,
-                "photos": cmd_photos}
+                "photos": cmd_photos, "finetune": cmd_finetune}
     try:
         return commands[a.command](a)
     except KeyboardInterrupt:   # Ctrl-C (a second one during training): one line, no traceback

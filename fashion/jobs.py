@@ -212,6 +212,7 @@ class Job:
         self.resumes = 0                           # times this run came back after a restart
         self.finalize = False                      # on resume: stop at once and keep the completed epochs
         self.overwrite = False                     # the saved model replaces one of the same name
+        self.task: dict | None = None              # another kind of run (fashion/finetune.py), else None
         self._listener = listener
         self._stop = threading.Event()
         self._finished = threading.Event()
@@ -267,6 +268,7 @@ class Job:
                 "history": {k: list(v) for k, v in self.history.items()},
                 "loss_points": list(self.loss_points), "accuracy_points": list(self.accuracy_points),
                 "resumes": self.resumes,
+                "task": {k: v for k, v in self.task.items() if k != "photos"} if self.task else None,
                 "result": dict(self.result) if self.result else None,
                 "events": [dataclasses.replace(e, data=dict(e.data)) for e in self.events],
             }
@@ -281,7 +283,7 @@ class Job:
                     "error_key": self.error_key, "error_params": self.error_params,
                     "stop_requested": self._stop.is_set(), "history": self.history,
                     "loss_points": self.loss_points, "result": self.result, "resumes": self.resumes,
-                    "overwrite": self.overwrite}
+                    "overwrite": self.overwrite, "task": self.task}
 
     @classmethod
     def from_record(cls, record: dict) -> "Job":
@@ -299,6 +301,7 @@ class Job:
         job.result = record.get("result")
         job.resumes = int(record.get("resumes") or 0)
         job.overwrite = bool(record.get("overwrite"))
+        job.task = record.get("task") if isinstance(record.get("task"), dict) else None
         if record.get("stop_requested"):
             job._stop.set()
         if job.state in FINAL_STATES:
@@ -383,6 +386,8 @@ class Job:
             self.error, self.error_key, self.error_params = error, error_key, dict(error_params or {})
             self.finished = time.time()
             self.progress = dict(self.progress, eta=0.0) if self.progress else None
+            if self.task:      # a task's own data (a fine-tune's photos) is not kept past its run
+                self.task = {k: v for k, v in self.task.items() if k != "photos"}
         if self._manager is not None:
             self._manager._save(self)
         self._emit(state, **({"error": error, "error_key": error_key} if error else {}), **data)
@@ -417,11 +422,12 @@ class JobManager:
 
     def submit(self, config: TrainConfig, name: str | None = None, preset: str | None = None,
                save: bool = True, listener: Callable[[Event], None] | None = None,
-               owner: str | None = None, overwrite: bool = False) -> Job:
+               owner: str | None = None, overwrite: bool = False, task: dict | None = None) -> Job:
         """Queue a training run; it starts as soon as a slot is free. A config that cannot
         work raises ValueError, a request the classroom rules refuse raises JobRefused,
         before anything is queued. overwrite: the saved model replaces one of the same name
-        (the user was asked); otherwise a taken name gets a numeric suffix."""
+        (the user was asked); otherwise a taken name gets a numeric suffix. task: another
+        kind of run than train(config), run by the worker (fashion/finetune.py's task())."""
         config = dataclasses.replace(config).validate()
         if config.epochs > self.limits.max_epochs:
             raise JobRefused("train.err.epochs_cap", limit=self.limits.max_epochs)
@@ -434,6 +440,7 @@ class JobManager:
                 raise JobRefused("train.err.queue_full", limit=self.limits.max_queue)
             job = Job(config, name, preset, save, listener, owner)
             job.overwrite = bool(overwrite)
+            job.task = dict(task) if task else None
             job._manager = self
             self._jobs[job.id] = job
             self._queue.append(job)
@@ -599,7 +606,7 @@ class JobManager:
         return {"job_id": job.id, "config": job.config.to_dict(), "name": job.name, "preset": job.preset,
                 "save": job.save, "overwrite": job.overwrite, "save_dir": str(self._save_dir or registry.user_dir()),
                 "backup_dir": str(self.job_dir(job) / "backup"), "threads": self.limits.worker_threads,
-                "stop": bool(job.finalize or job.stop_requested)}
+                "stop": bool(job.finalize or job.stop_requested), "task": job.task}
 
     def _train(self, job: Job) -> None:
         job._emit("started")

@@ -90,6 +90,10 @@ def run(spec: dict, channel: Channel, stop: threading.Event) -> None:
         tf.config.threading.set_inter_op_parallelism_threads(threads)
     except RuntimeError:
         pass  # already initialised: the environment variables above did it
+    if (spec.get("task") or {}).get("kind") == "finetune":
+        from .finetune import run_job
+        run_job(spec, send, stop)
+        return
     from . import registry
     from .data import load
     from .train import TrainConfig, TrainingFailed, train

@@ -12,7 +12,8 @@ from __future__ import annotations
 import importlib
 
 LANGUAGES = {"es": "Español", "en": "English"}
-AREAS = ("common", "dataset", "evaluate", "train", "photo", "explain", "errors", "classroom")
+AREAS = ("common", "dataset", "evaluate", "train", "photo", "explain", "errors", "classroom", "realphotos",
+         "own_photos")
 
 
 def _build_table() -> dict[str, tuple[str, str]]:
