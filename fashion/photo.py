@@ -144,10 +144,6 @@ def _formats() -> tuple[str, ...]:
     return tuple(f for f in FORMATS if f in Image.OPEN)
 
 
-def _to_rgb_and_alpha(img: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
-    """(H, W, 3) uint8 RGB and an (H, W) uint8 alpha (None when fully opaque)."""
-    mode = img.mode
-    alpha = None
 HIGH_DEPTH_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I;16S", "I;16BS", "I;16LS", "I", "I;32", "I;32B", "F")
 
 
@@ -168,6 +164,10 @@ def _high_depth_to_grey(img: Image.Image) -> Image.Image:
     return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8), "L")
 
 
+def _to_rgb_and_alpha(img: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+    """(H, W, 3) uint8 RGB and an (H, W) uint8 alpha (None when fully opaque)."""
+    mode = img.mode
+    alpha = None
     if mode in HIGH_DEPTH_MODES:
         grey = np.asarray(_high_depth_to_grey(img))
         return np.repeat(grey[..., None], 3, axis=2), None
@@ -220,15 +220,15 @@ def decode(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
             raise PhotoError("photo.error.bomb", size=f"{w}x{h}") from None
         except Exception:
             raise PhotoError("photo.error.damaged") from None
-    if max(img.size) > DISPLAY_SIZE:
-        if img.mode in ("P", "1"):
-            img = img.convert("RGBA" if "transparency" in img.info else "RGB")
-        img = img.copy()
     if img.mode in HIGH_DEPTH_MODES:
         try:
             img = _high_depth_to_grey(img)                # before any resize: Pillow resizes few of these modes
         except (ValueError, TypeError, MemoryError):
             raise PhotoError("photo.error.damaged") from None
+    if max(img.size) > DISPLAY_SIZE:
+        if img.mode in ("P", "1"):
+            img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+        img = img.copy()
         img.thumbnail((DISPLAY_SIZE, DISPLAY_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
     stored, stored_alpha = _to_rgb_and_alpha(img)
     upright = Image.fromarray(stored)
