@@ -186,8 +186,8 @@ def render_setup(chosen: list[int]) -> None:
         st.warning(tr("model.missing"))
         return
     st.caption(tr("own.base", name=Path(base).stem))
-    choice = st.radio(tr("own.choice"), ["head", "whole"], key="own_choice",
-                      format_func=lambda c: tr(f"own.choice.{c}"),
+    labels = {c: tr(f"own.choice.{c}") for c in ("head", "whole")}
+    choice = st.radio(tr("own.choice"), list(labels), key="own_choice", format_func=labels.get,
                       captions=[tr("own.choice.head_help"), tr("own.choice.whole_help")])
     limit = min(ft.MAX_EPOCHS, job_manager().limits.max_epochs)
     epochs = st.slider(tr("own.epochs"), 1, limit, min(5, limit), key="own_epochs")
