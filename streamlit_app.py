@@ -10,7 +10,7 @@ import streamlit as st
 from fashion import registry
 from fashion.evaluation_store import measured_accuracy
 from fashion.i18n import LANGUAGES, t
-from fashion.report import fmt_pct
+from fashion.i18n.numbers import fmt_pct
 from pages.common import (LANG_KEY, MODEL_KEY, active_model_path, job_manager, remember_browser, session_language,
                           set_active_model, teacher_sidebar)
 

@@ -5,7 +5,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from fashion.report import fmt_int, fmt_num, fmt_pct
+from fashion.i18n.numbers import fmt_int, fmt_num, fmt_pct
 from pages.common import dataset, gallery, lang, names, tr
 
 st.title(tr("nav.dataset"))

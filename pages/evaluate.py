@@ -12,9 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from fashion import report
-from fashion.report import fmt_int, fmt_num, fmt_pct, fmt_points
-from pages.common import (active_card, active_model_path, dataset, evaluation, gallery, lang, model, model_mtime,
+from fashion import charts, report
+from fashion.i18n.numbers import fmt_duration, fmt_int, fmt_num, fmt_pct, fmt_points
+from pages.common import (projector, active_card, active_model_path, dataset, evaluation, gallery, lang, model, model_mtime,
                           names, stored_evaluation, to_display, tr)
 
 BLUE, RED, GREY, ORANGE = "#1f77b4", "#d62728", "#9e9e9e", "#ff7f0e"
@@ -46,7 +46,7 @@ cols[1].metric(tr("metric.test_loss"), fmt_num(ev.loss, L))
 cols[2].metric(tr("metric.params"), fmt_int(card["params"], L) if "params" in card else unknown)
 cols[3].metric(tr("metric.epochs"), diag.epochs or card.get("epochs_completed") or unknown)
 fit = card.get("fit_seconds")
-cols[4].metric(tr("metric.fit_time"), tr("report.seconds", s=fmt_num(float(fit), L, 0)) if fit is not None else unknown)
+cols[4].metric(tr("metric.fit_time"), fmt_duration(float(fit), L) if fit is not None else unknown)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -85,9 +85,14 @@ if hist.get("accuracy") or hist.get("val_accuracy"):
             if values:
                 fig.add_scatter(x=list(range(1, len(values) + 1)), y=values, name=label, mode="lines+markers",
                                 line=dict(color=colour, dash=dash))
-        fig.update_layout(title=tr(f"common.{metric}"), xaxis_title=tr("common.epoch"), yaxis_title=tr(f"common.{metric}"),
-                          height=320, margin=dict(t=40, b=10), legend=dict(orientation="h", y=-0.25))
+        charts.style(fig, L, title=tr(f"common.{metric}"), x_title=tr("common.epoch"), y_title=tr(f"common.{metric}"),
+                     projector=projector(), height=320)
+        if metric == "accuracy":
+            fig.update_yaxes(tickformat=".0%")
         col.plotly_chart(fig, key=f"curve_{metric}")
+    val_acc = hist.get("val_accuracy") or []
+    if len(val_acc) >= 3 and val_acc[0] < 0.6 * max(val_acc):   # batch-norm statistics lag early on
+        st.caption(tr("eval.early_val_low", first=fmt_pct(val_acc[0], L, 0), last=fmt_pct(val_acc[-1], L, 0)))
     if diag.gap is not None:
         st.caption(tr("eval.gap_overfit" if diag.gap >= report.OVERFIT_GAP else "eval.gap_ok",
                       train=fmt_pct(diag.final_train_accuracy, L), val=fmt_pct(diag.final_val_accuracy, L),
@@ -171,17 +176,16 @@ st.subheader(tr("eval.per_class"))
 st.caption(tr("eval.per_class_help"))
 metric_names = {"precision": tr("common.precision"), "recall": tr("common.recall"), "f1": tr("common.f1")}
 table = pd.DataFrame([{tr("common.class"): N[r["class"]],
-                       **{metric_names[m]: round(100 * r[m], 1) for m in ("precision", "recall")},
-                       metric_names["f1"]: round(r["f1"], 3), tr("common.support"): r["support"]}
+                       **{metric_names[m]: fmt_pct(r[m], L, 1) for m in ("precision", "recall")},
+                       metric_names["f1"]: fmt_num(r["f1"], L), tr("common.support"): fmt_int(r["support"], L)}
                       for r in ev.per_class])
 c1, c2 = st.columns([1, 1])
-c1.dataframe(table, hide_index=True, key="per_class_table", column_config={
-    metric_names["precision"]: st.column_config.NumberColumn(format="%.1f %%"),
-    metric_names["recall"]: st.column_config.NumberColumn(format="%.1f %%")})
+c1.dataframe(table, hide_index=True, key="per_class_table", width="stretch", height=38 + 35 * len(table))
 fig = go.Figure([go.Bar(name=metric_names[m], x=N, y=[r[m] for r in ev.per_class]) for m in ("precision", "recall", "f1")])
 low = min(r[m] for r in ev.per_class for m in ("precision", "recall", "f1"))
-fig.update_layout(barmode="group", height=360, margin=dict(t=10, b=10), yaxis=dict(range=[max(0, low - 0.05), 1.0]),
-                  legend=dict(orientation="h", y=1.1))
+charts.style(fig, L, y_title=tr("eval.per_class_axis"), projector=projector(), height=380)
+fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.12))
+fig.update_yaxes(range=[0, 1.0], tickformat=".0%")
 c2.plotly_chart(fig, key="per_class_chart")
 weakest = diag.weakest[0]
 st.caption(tr("eval.weakest", name=N[weakest["class"]], f1=fmt_num(weakest["f1"], L), recall=fmt_pct(weakest["recall"], L, 1)))
@@ -189,10 +193,9 @@ st.caption(tr("eval.weakest", name=N[weakest["class"]], f1=fmt_num(weakest["f1"]
 # --- most confused pairs --------------------------------------------------------------------------
 st.subheader(tr("eval.pairs"))
 st.dataframe(pd.DataFrame([{tr("common.true"): N[p["true"]], tr("common.predicted"): N[p["predicted"]],
-                            tr("common.count"): p["count"], tr("eval.share"): round(100 * p["share"], 1)}
+                            tr("common.count"): fmt_int(p["count"], L), tr("eval.share"): fmt_pct(p["share"], L, 1)}
                            for p in ev.confused_pairs[:10]]),
-             hide_index=True, key="pairs_table",
-             column_config={tr("eval.share"): st.column_config.NumberColumn(format="%.1f %%")})
+             hide_index=True, key="pairs_table")
 
 # --- most confident mistakes ------------------------------------------------------------------------
 st.subheader(tr("eval.mistakes"))

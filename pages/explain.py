@@ -16,6 +16,7 @@ from plotly.colors import qualitative
 
 from fashion import explain as ex
 from fashion.classifier import Classifier
+from fashion.i18n.numbers import fmt_int, fmt_pct
 from pages.common import active_model_path, dataset, lang, model, model_mtime, names, stored_evaluation, tr
 
 SAMPLE = int(os.environ.get("FASHION_EXPLAIN_SAMPLE", "2000"))
@@ -79,12 +80,11 @@ def _safely(fn, *args, **kwargs):
 
 def _num(n: int) -> str:
     """1,234 in English, 1.234 in Spanish."""
-    text = f"{int(n):,}"
-    return text.replace(",", ".") if lang() == "es" else text
+    return fmt_int(n, lang())
 
 
 def _pct(p: float) -> str:
-    return f"{100 * float(p):.1f} %"
+    return fmt_pct(float(p), lang(), 1)
 
 
 def _shape(shape) -> str:

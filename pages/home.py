@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from fashion.report import fmt_int, fmt_num, fmt_pct
+from fashion.i18n.numbers import fmt_int, fmt_num, fmt_pct
 from pages.common import active_card, active_model_path, lang, tr
 
 st.title(tr("app.title"))

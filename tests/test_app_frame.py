@@ -33,7 +33,7 @@ def test_home_page_in_both_languages(lang):
         assert phrase in text
     card = shipped_card()
     metrics = {m.label: m.value for m in at.metric}
-    acc_label = "Test accuracy" if lang == "en" else "Precisión en prueba"
+    acc_label = "Test accuracy" if lang == "en" else "Exactitud en prueba"
     assert metrics[acc_label] == fmt_pct(card["test_metrics"]["accuracy"], lang)
     if "params" in card:
         assert fmt_int(card["params"], lang) in metrics.values()

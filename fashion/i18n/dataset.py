@@ -4,7 +4,7 @@ STRINGS = {
     "data.intro": ("Fashion-MNIST: 70,000 grey photos of clothes and accessories in ten classes, cut to 28x28 "
                    "pixels. Shown here dark on white, as in seed 000; the files store the garment bright on black.",
                    "Fashion-MNIST: 70.000 fotos en gris de ropa y accesorios en diez clases, reducidas a 28x28 "
-                   "píxeles. Aquí se muestran oscuras sobre blanco, como en el seed 000; los archivos guardan la "
+                   "píxeles. Aquí se muestran oscuras sobre blanco, como en el cuaderno 000 del curso; los archivos guardan la "
                    "prenda clara sobre negro."),
     "data.source": ("{train} training and {test} test images, {h}x{w} pixels, grey levels 0-255 (the model sees "
                     "them divided by 255, in [0, 1], with shape (28, 28, 1)). Loaded from {source}.",
@@ -12,7 +12,7 @@ STRINGS = {
                     "(el modelo las ve divididas entre 255, en [0, 1], con forma (28, 28, 1)). Cargadas desde {source}."),
     "data.grid": ("The first 25 training images", "Las primeras 25 imágenes de entrenamiento"),
     "data.grid_help": ("The 5x5 grid of seed 000, each image with its class name.",
-                       "La cuadrícula de 5x5 del seed 000, cada imagen con el nombre de su clase."),
+                       "La cuadrícula de 5x5 del cuaderno 000 del curso, cada imagen con el nombre de su clase."),
     "data.browse": ("Browse one class", "Explorar una clase"),
     "data.browse_class": ("Class", "Clase"),
     "data.reshuffle": ("Reshuffle", "Barajar de nuevo"),
@@ -22,7 +22,7 @@ STRINGS = {
     "data.counts_note": ("A balanced dataset: {train} training and {test} test images of every class, so accuracy "
                          "is a fair summary.",
                          "Un conjunto equilibrado: {train} imágenes de entrenamiento y {test} de prueba de cada "
-                         "clase, así que la precisión global es un buen resumen."),
+                         "clase, así que la exactitud global es un buen resumen."),
     "data.counts_uneven": ("Class sizes differ: from {low} to {high} training images.",
                            "Los tamaños de las clases varían: de {low} a {high} imágenes de entrenamiento."),
     "data.split_train": ("Training", "Entrenamiento"),

@@ -1,7 +1,7 @@
 """Strings of the Evaluate page and of the downloadable report (fashion/report.py).
 
-In Spanish the course says "precisión" for accuracy (seeds 000-003); the per-class
-metric precision is written "precisión (precision)" next to it so the two never mix."""
+In Spanish accuracy is "exactitud" and the per-class
+metric precision is "precisión", so the two never mix."""
 
 STRINGS = {
     # --- Evaluate page -----------------------------------------------------------------
@@ -54,12 +54,20 @@ STRINGS = {
                           "(y la de la clase real)."),
     "eval.cell_empty": ("No test image of {true} was predicted as {pred}.",
                         "Ninguna imagen de prueba de {true} se predijo como {pred}."),
-    "eval.per_class": ("Per-class precision, recall and F1", "Precisión (precision), exhaustividad (recall) y F1 por clase"),
+    "eval.per_class": ("Per-class precision, recall and F1", "Precisión, exhaustividad (recall) y F1 por clase"),
     "eval.per_class_help": ("Precision: of the images predicted as a class, the share that really are. Recall: of "
                             "the images of a class, the share the model finds. F1 combines both.",
-                            "Precisión (precision): de las imágenes predichas como una clase, cuántas lo son de verdad. "
+                            "Precisión: de las imágenes predichas como una clase, cuántas lo son de verdad. "
                             "Exhaustividad (recall): de las imágenes de una clase, cuántas encuentra el modelo. "
-                            "F1 combina ambas. En el curso, «precisión» a secas es la precisión global (accuracy)."),
+                            "F1 combina ambas. En el curso, la exactitud (accuracy) es la proporción global de aciertos."),
+    "eval.per_class_axis": ("Score (0-100 %)", "Valor (0-100 %)"),
+    "eval.early_val_low": ("Why does validation accuracy start at {first}? Early on, at a high learning rate, the "
+                           "weights move faster than the batch-normalisation statistics used for validation can "
+                           "follow; once the learning rate falls they catch up, and validation ends at {last}.",
+                           "¿Por qué la exactitud de validación empieza en {first}? Al principio, con una tasa de "
+                           "aprendizaje alta, los pesos cambian más deprisa de lo que las estadísticas de la "
+                           "normalización por lotes usadas en validación pueden seguir; cuando la tasa baja, se "
+                           "ponen al día y la validación termina en {last}."),
     "eval.weakest": ("Weakest class: {name} (F1 {f1}, recall {recall}).",
                      "Clase más débil: {name} (F1 {f1}, exhaustividad {recall})."),
     "eval.metric": ("Metric", "Métrica"),
@@ -74,7 +82,7 @@ STRINGS = {
     "eval.viewer": ("Prediction viewer", "Visor de predicciones"),
     "eval.viewer_help": ("As in seed 000: the image, and the model's probability for each class. Blue is the "
                          "true class; red, a wrong prediction.",
-                         "Como en el seed 000: la imagen y la probabilidad que da el modelo a cada clase. En azul "
+                         "Como en el cuaderno 000 del curso: la imagen y la probabilidad que da el modelo a cada clase. En azul "
                          "la clase real; en rojo, una predicción errónea."),
     "eval.index": ("Test image number", "Número de imagen de prueba"),
     "eval.random": ("Random test image", "Imagen de prueba al azar"),
@@ -95,11 +103,11 @@ STRINGS = {
     "report.mistakes_count": ("Mistakes", "Errores"),
     "report.seconds": ("{s} s", "{s} s"),
     "report.beats_seeds": ("Test accuracy {acc} beats the best course result ({bar}) by {points} points.",
-                           "La precisión en prueba, {acc}, supera el mejor resultado del curso ({bar}) en {points} puntos."),
+                           "La exactitud en prueba, {acc}, supera el mejor resultado del curso ({bar}) en {points} puntos."),
     "report.within_seeds": ("Test accuracy {acc} is within the course results ({low} to {high}).",
-                            "La precisión en prueba, {acc}, está dentro de los resultados del curso ({low} a {high})."),
+                            "La exactitud en prueba, {acc}, está dentro de los resultados del curso ({low} a {high})."),
     "report.below_seeds": ("Test accuracy {acc} is below the course results (from {bar}).",
-                           "La precisión en prueba, {acc}, está por debajo de los resultados del curso (desde {bar})."),
+                           "La exactitud en prueba, {acc}, está por debajo de los resultados del curso (desde {bar})."),
     "report.design": ("Design decisions", "Decisiones de diseño"),
     "report.params_sentence": ("The network has {n} trainable and non-trainable parameters in total.",
                                "La red tiene {n} parámetros en total (entrenables y no entrenables)."),
@@ -129,11 +137,11 @@ STRINGS = {
     "report.curves": ("Training and validation curves", "Curvas de entrenamiento y validación"),
     "report.gap_overfit": ("At the last epoch training accuracy was {train} and validation accuracy {val}: a gap "
                            "of {gap} points, a sign of overfitting.",
-                           "En la última época la precisión de entrenamiento fue {train} y la de validación {val}: "
+                           "En la última época la exactitud de entrenamiento fue {train} y la de validación {val}: "
                            "una diferencia de {gap} puntos, señal de sobreajuste."),
     "report.gap_ok": ("At the last epoch training accuracy was {train} and validation accuracy {val}: a gap of "
                       "{gap} points, no sign of overfitting.",
-                      "En la última época la precisión de entrenamiento fue {train} y la de validación {val}: una "
+                      "En la última época la exactitud de entrenamiento fue {train} y la de validación {val}: una "
                       "diferencia de {gap} puntos, sin señales de sobreajuste."),
     "report.best_epoch": ("Validation loss was lowest at epoch {epoch} of {epochs} ({loss}).",
                           "La pérdida de validación fue mínima en la época {epoch} de {epochs} ({loss})."),
@@ -151,7 +159,7 @@ STRINGS = {
     "report.per_class": ("Per-class metrics", "Métricas por clase"),
     "report.weakest": ("Weakest classes and what they are confused with", "Clases más débiles y con qué se confunden"),
     "report.weak_line": ("{name}: F1 {f1}, recall {recall}, precision {precision}.",
-                         "{name}: F1 {f1}, exhaustividad {recall}, precisión (precision) {precision}."),
+                         "{name}: F1 {f1}, exhaustividad {recall}, precisión {precision}."),
     "report.taken_for": ("Its images are taken for {pairs}.", "Sus imágenes se toman por {pairs}."),
     "report.pair": ("{name} ({count}, {share})", "{name} ({count}, {share})"),
     "report.mistaken_for_it": ("Predicted as it by mistake: {pairs}.", "Se predicen como ella por error: {pairs}."),
@@ -174,19 +182,19 @@ STRINGS = {
                             "then accuracy on them is lower.",
                             "El modelo aprendió fotos de producto centradas sobre fondo liso; las fotos reales del "
                             "móvil o de internet deben recortarse, centrarse e invertirse igual, y aun así su "
-                            "precisión es menor."),
+                            "exactitud es menor."),
     "report.limit_test": ("The test set comes from the same source as the training set, so it measures "
                           "generalisation to new images of the same kind, not to new kinds of images.",
                           "El conjunto de prueba viene de la misma fuente que el de entrenamiento: mide la "
                           "generalización a imágenes nuevas del mismo tipo, no a tipos de imagen nuevos."),
     "report.improvements": ("Possible improvements (from these numbers)", "Posibles mejoras (según estas cifras)"),
-    "report.fix_dropout": ("more Dropout before the classifier (seed 001)", "más Dropout antes del clasificador (seed 001)"),
+    "report.fix_dropout": ("more Dropout before the classifier (seed 001)", "más apagado aleatorio (dropout) antes del clasificador (cuaderno 001 del curso)"),
     "report.fix_augment": ("data augmentation (shifts, flips), which this model did not use",
                            "aumento de datos (desplazamientos, volteos), que este modelo no usó"),
     "report.fix_weight_decay": ("weight decay (AdamW)", "decaimiento de pesos (AdamW)"),
     "report.s_overfit": ("Training accuracy {train} against validation {val}: a gap of {gap} points means the "
                          "network memorises training images. Regularise: {remedies}.",
-                         "Precisión de entrenamiento {train} frente a {val} en validación: una diferencia de {gap} "
+                         "Exactitud de entrenamiento {train} frente a {val} en validación: una diferencia de {gap} "
                          "puntos indica que la red memoriza las imágenes de entrenamiento. Regulariza: {remedies}."),
     "report.s_early_stop": ("Validation loss was lowest at epoch {epoch} ({best}) and ended at {last} after "
                             "{epochs} epochs: stop around epoch {epoch} (early stopping on validation loss, "
@@ -196,21 +204,21 @@ STRINGS = {
                             "sobre la pérdida de validación, conservando los mejores pesos)."),
     "report.s_more_epochs": ("Validation accuracy still rose by {gain} points in the last of {epochs} epochs: "
                              "train longer (for example {more} epochs) with a decaying learning rate.",
-                             "La precisión de validación aún subió {gain} puntos en la última de {epochs} épocas: "
+                             "La exactitud de validación aún subió {gain} puntos en la última de {epochs} épocas: "
                              "entrena más tiempo (por ejemplo {more} épocas) con una tasa de aprendizaje decreciente."),
     "report.s_underfit": ("Training accuracy is only {train} and validation keeps up with it: the network "
                           "underfits. Give it more capacity (more filters or blocks, the ResNet) or more epochs.",
-                          "La precisión de entrenamiento es solo {train} y la de validación la iguala: la red se "
+                          "La exactitud de entrenamiento es solo {train} y la de validación la iguala: la red se "
                           "queda corta. Dale más capacidad (más filtros o bloques, la ResNet) o más épocas."),
     "report.augmented_note": ("(Training accuracy here is measured on augmented images, which are harder than the "
                               "originals, so part of this gap is the augmentation.)",
-                              "(Aquí la precisión de entrenamiento se mide sobre imágenes aumentadas, más difíciles que "
+                              "(Aquí la exactitud de entrenamiento se mide sobre imágenes aumentadas, más difíciles que "
                               "las originales, así que parte de esta diferencia se debe al aumento de datos.)"),
     "report.s_weakest": ("{name} is the weakest class (recall {recall}, precision {precision}); {share} of its "
                          "images ({count}) are predicted {other}, and {back} {other} images are predicted {name}. "
                          "Spend capacity on fine detail: keep more resolution before pooling, add filters in the "
                          "first layers, and look at these pairs in the confusion matrix before collecting more data.",
-                         "{name} es la clase más débil (exhaustividad {recall}, precisión (precision) {precision}); "
+                         "{name} es la clase más débil (exhaustividad {recall}, precisión {precision}); "
                          "el {share} de sus imágenes ({count}) se predice {other}, y {back} imágenes de {other} se "
                          "predicen {name}. Dedica capacidad al detalle fino: conserva más resolución antes del "
                          "pooling, añade filtros en las primeras capas y revisa estos pares en la matriz de "
@@ -229,8 +237,8 @@ STRINGS = {
                                        "(escalado de temperatura sobre un conjunto de validación) antes de fiarte."),
     "report.s_below_seeds": ("Test accuracy {acc} is below the course's {bar}: start from the seed preset "
                              "(seed 000's CNN, 10 epochs) and change one thing at a time.",
-                             "La precisión en prueba, {acc}, no llega al {bar} del curso: parte del preajuste seed "
-                             "(la CNN del seed 000, 10 épocas) y cambia una cosa cada vez."),
+                             "La exactitud en prueba, {acc}, no llega al {bar} del curso: parte del preajuste «Receta del cuaderno 000 del curso» "
+                             "(la CNN del cuaderno 000 del curso, 10 épocas) y cambia una cosa cada vez."),
     "report.s_validation_is_test": ("Hold out 5-10 % of the training set for validation: this model used the "
                                     "test set as its validation curve.",
                                     "Reserva un 5-10 % del conjunto de entrenamiento para validación: este modelo "
@@ -244,16 +252,16 @@ STRINGS = {
     "report.footer": ("Fashion-MNIST CNN Studio · figures computed on the 10,000 Fashion-MNIST test images.",
                       "Fashion-MNIST CNN Studio · cifras calculadas sobre las 10.000 imágenes de prueba de Fashion-MNIST."),
     "report.arch.seed_cnn": ("seed 000's CNN: three 3x3 convolutions (32, 64, 64 filters), two max-poolings, Dense 64 and Dense 10.",
-                             "la CNN del seed 000: tres convoluciones 3x3 (32, 64 y 64 filtros), dos max-pooling, Dense 64 y Dense 10."),
+                             "la CNN del cuaderno 000 del curso: tres convoluciones 3x3 (32, 64 y 64 filtros), dos max-pooling, Dense 64 y Dense 10."),
     "report.arch.seed_cnn_dropout": ("seed 001's CNN: two 3x3 convolutions with pooling and Dropout 0.5 before the classifier.",
-                                     "la CNN del seed 001: dos convoluciones 3x3 con pooling y Dropout 0,5 antes del clasificador."),
+                                     "la CNN del cuaderno 001 del curso: dos convoluciones 3x3 con pooling y Dropout 0,5 antes del clasificador."),
     "report.arch.strided_cnn": ("seed 002's CNN: 2x2 kernels with stride 2 and 'same' padding, pooling with stride 1, "
                                 "Dense 256 and 128 each followed by Dropout 0.5.",
-                                "la CNN del seed 002: núcleos 2x2 con paso 2 y relleno 'same', pooling con paso 1, "
+                                "la CNN del cuaderno 002 del curso: núcleos 2x2 con paso 2 y relleno 'same', pooling con paso 1, "
                                 "Dense 256 y 128, cada una seguida de Dropout 0,5."),
     "report.arch.resnet": ("a residual network (seed 003): blocks of two 3x3 convolutions with batch normalisation "
                            "and a shortcut, stages at 28x28, 14x14 and 7x7, global average pooling.",
-                           "una red residual (seed 003): bloques de dos convoluciones 3x3 con normalización por lotes "
+                           "una red residual (cuaderno 003 del curso): bloques de dos convoluciones 3x3 con normalización por lotes "
                            "y un atajo, etapas de 28x28, 14x14 y 7x7, pooling promedio global."),
     "report.arch.fast": ("a small CNN built for live training on 2 CPU cores: three convolution blocks with batch "
                          "normalisation and a small dense head.",
