@@ -97,6 +97,16 @@ def test_grad_cam_of_flip_tta_averages_image_and_mirror():
     assert mass["tl"] > 20 * (mass["bl"] + mass["br"])
 
 
+def test_grad_cam_of_a_frozen_model():
+    """Gradients are taken from the image on, so frozen layers (transfer learning) still
+    give the same map as trainable ones."""
+    model = quadrant_model()
+    trainable = ex.grad_cam(model, four_blobs(), 0)
+    frozen = quadrant_model()
+    frozen.trainable = False
+    np.testing.assert_allclose(ex.grad_cam(frozen, four_blobs(), 0), trainable, atol=1e-6)
+
+
 def test_grad_cam_defaults_to_the_predicted_class():
     model = quadrant_model()
     img = np.zeros((28, 28), np.float32)
