@@ -12,7 +12,7 @@ from fashion.evaluation_store import measured_accuracy
 from fashion.i18n import LANGUAGES, t
 from fashion.i18n.numbers import fmt_pct
 from pages.common import (LANG_KEY, MODEL_KEY, active_model_path, job_manager, remember_browser, session_language,
-                          set_active_model, teacher_sidebar)
+                          set_active_model, teacher_sidebar, projector_sidebar)
 
 st.set_page_config(page_title="Fashion-MNIST CNN Studio", page_icon=":material/checkroom:", layout="wide")
 current = session_language()        # the browser's locale decides until the sidebar choice
@@ -63,6 +63,7 @@ if listing.problems:
             st.text(p.message(current))
 
 # --- sidebar: teacher mode; this browser's identity; the training queue taken back after a restart ---
+projector_sidebar()
 teacher_sidebar()
 remember_browser()
 job_manager()

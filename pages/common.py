@@ -62,6 +62,27 @@ def projector() -> bool:
     return bool(st.session_state.get(PROJECTOR_KEY, False))
 
 
+def projector_sidebar() -> None:
+    """The projector-mode toggle, remembered for this browser like the model."""
+    ss = st.session_state
+    if PROJECTOR_KEY not in ss:
+        try:
+            ss[PROJECTOR_KEY] = bool(browser_prefs().get("projector", False))
+        except Exception:  # no stored preferences yet (or unreadable): off
+            ss[PROJECTOR_KEY] = False
+    ss["projector_choice"] = ss[PROJECTOR_KEY]
+
+    def changed() -> None:
+        ss[PROJECTOR_KEY] = bool(ss["projector_choice"])
+        try:
+            set_browser_prefs(projector=ss[PROJECTOR_KEY])
+        except Exception:  # kept for this session at least
+            pass
+
+    st.sidebar.toggle(tr("sidebar.projector"), key="projector_choice", help=tr("sidebar.projector_help"),
+                      on_change=changed)
+
+
 def names() -> list[str]:
     """Class names in the session's language."""
     return class_names(lang())

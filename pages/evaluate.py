@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from fashion import charts, report
+from fashion.i18n import TABLE
 from fashion.i18n.numbers import fmt_duration, fmt_int, fmt_num, fmt_pct, fmt_points
 from pages.common import (projector, active_card, active_model_path, dataset, evaluation, gallery, lang, model, model_mtime,
                           names, stored_evaluation, to_display, tr)
@@ -36,6 +37,7 @@ cfg = card.get("config") or {}
 hist = card.get("history") or {}
 unknown = tr("common.unknown")
 arch = card.get("architecture") or cfg.get("architecture") or unknown
+arch = tr(f"train.arch.{arch}") if f"train.arch.{arch}" in TABLE else arch   # its name in the user's language
 diag = report.diagnose(card, ev)
 st.caption(tr("eval.model_caption", name=Path(path).stem, arch=arch))
 

@@ -16,8 +16,10 @@ from plotly.colors import qualitative
 
 from fashion import explain as ex
 from fashion.classifier import Classifier
+from fashion.i18n import TABLE
+from fashion.i18n.names import layer_kind
 from fashion.i18n.numbers import fmt_int, fmt_pct
-from pages.common import active_model_path, dataset, lang, model, model_mtime, names, stored_evaluation, tr
+from pages.common import projector, active_model_path, dataset, lang, model, model_mtime, names, stored_evaluation, tr
 
 SAMPLE = int(os.environ.get("FASHION_EXPLAIN_SAMPLE", "2000"))
 MAP_KEY = "explain_map"
@@ -215,12 +217,42 @@ def _image_card(img, true_class, p, caption_text, key, stacked=False):
 with show:
     _image_card(image, true, probs, caption, "top")
 
+# --- sections 2-6: one long scroll, or (projector mode) one tab each ------------------------
+
+class Sections:
+    """In projector mode each numbered section opens its own tab, so the class sees one
+    screen at a time; otherwise each starts with a header in one scroll."""
+
+    def __init__(self, titles: dict[str, str], tabs: bool):
+        self.tabs = dict(zip(titles, st.tabs(list(titles.values())))) if tabs else {}
+        self.current = None
+
+    def start(self, name: str, title: str) -> None:
+        if not self.tabs:
+            st.header(title)
+            return
+        if name not in self.tabs:   # a part of the tab already open
+            st.subheader(title)
+            return
+        if self.current is not None:
+            self.current.__exit__(None, None, None)
+        self.current = self.tabs[name]
+        self.current.__enter__()
+
+
+_titles = {"layers": tr("explain.layers_header"), "filters": tr("explain.filters_header")}
+if structure["cam_layer"]:
+    _titles["cam"] = tr("explain.cam_header")
+_titles["map"] = tr("explain.map_header", count=_num(SAMPLE))
+sections = Sections(_titles, tabs=projector())
+
 # --- 2. the layers -------------------------------------------------------------------------
 
-st.header(tr("explain.layers_header"))
+sections.start("layers", tr("explain.layers_header"))
 st.caption(tr("explain.layers_help"))
 if structure["tta"]:
-    st.info(tr("explain.tta_note", name=structure["inner"]))
+    inner = structure["inner"]
+    st.info(tr("explain.tta_note", name=tr(f"train.arch.{inner}") if f"train.arch.{inner}" in TABLE else inner))
 
 
 def _settings(cfg: dict) -> str:
@@ -243,7 +275,7 @@ def _settings(cfg: dict) -> str:
     return ", ".join(parts)
 
 
-table = pd.DataFrame([{tr("explain.col_layer"): r["name"], tr("explain.col_type"): r["type"],
+table = pd.DataFrame([{tr("explain.col_layer"): r["name"], tr("explain.col_type"): layer_kind(r["type"], lang()),
                        tr("explain.col_shape"): _shape(r["output_shape"]), tr("explain.col_params"): r["params"],
                        tr("explain.col_settings"): _settings(r["config"])} for r in structure["table"]])
 st.dataframe(table, hide_index=True, height=min(36 * (len(table) + 1) + 4, 520))
@@ -251,7 +283,7 @@ st.caption(tr("explain.total_params", count=_num(structure["params"])))
 
 # --- 3. filters and 4. feature maps -------------------------------------------------------
 
-st.header(tr("explain.filters_header"))
+sections.start("filters", tr("explain.filters_header"))
 if not structure["convs"]:
     st.info(tr("explain.no_conv"))
 else:
@@ -260,14 +292,14 @@ else:
     if filters.size:
         st.image(ex.tile(filters, columns=min(8, len(filters)), scale=max(1, 60 // filters.shape[1]), gap=3))
 
-    st.header(tr("explain.maps_header"))
+    sections.start("maps", tr("explain.maps_header"))
     st.caption(tr("explain.maps_help"))
     c1, c2 = st.columns([2, 1])
     every = c1.toggle(tr("explain.maps_all"), key="explain_maps_all")
     count = c2.slider(tr("explain.maps_count"), 4, 64, 16, step=4, key="explain_maps_count")
     layer_names = tuple(structure["spatial"] if every else structure["convs"])
     maps = _safely(_maps, path, mtime, net, image, layer_names) or []
-    types = {r["name"]: r["type"] for r in structure["table"]}
+    types = {r["name"]: layer_kind(r["type"], lang()) for r in structure["table"]}
     grid = st.columns(2)
     for i, (name, fmap) in enumerate(maps):
         with grid[i % 2]:
@@ -279,7 +311,7 @@ else:
 # --- 5. Grad-CAM -------------------------------------------------------------------------
 
 if structure["cam_layer"]:
-    st.header(tr("explain.cam_header"))
+    sections.start("cam", tr("explain.cam_header"))
     with st.expander(tr("explain.cam_settings")):
         spatial = structure["spatial"]
         cam_layer = st.selectbox(tr("explain.cam_layer"), spatial, index=spatial.index(structure["cam_layer"]),
@@ -309,7 +341,7 @@ if structure["cam_layer"]:
 # --- 6. the embedding map ---------------------------------------------------------------
 
 count = _num(SAMPLE)
-st.header(tr("explain.map_header", count=count))
+sections.start("map", tr("explain.map_header", count=count))
 with st.spinner(tr("explain.map_computing", count=count)):
     emb = _safely(_embedding, path, mtime, net, stored_evaluation(), data.x_test, np.asarray(data.y_test), SAMPLE)
 if emb is None:

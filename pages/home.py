@@ -4,8 +4,15 @@ from pathlib import Path
 
 import streamlit as st
 
+from fashion.i18n import TABLE
 from fashion.i18n.numbers import fmt_int, fmt_num, fmt_pct
 from pages.common import active_card, active_model_path, lang, tr
+
+def arch_name(arch: str) -> str:
+    """The architecture's name in the user's language (the Train page's names)."""
+    key = f"train.arch.{arch}"
+    return tr(key) if key in TABLE else arch
+
 
 st.title(tr("app.title"))
 st.write(tr("home.tagline"))
@@ -16,6 +23,7 @@ with c1:
     st.markdown(f"#### {tr('home.teacher')}")
     st.write(tr("home.teacher_text"))
     st.page_link("pages/dataset.py", label=tr("nav.dataset"), icon=":material/grid_view:")
+    st.page_link("pages/train.py", label=tr("home.teacher_train"), icon=":material/model_training:")
     st.page_link("pages/evaluate.py", label=tr("nav.evaluate"), icon=":material/analytics:")
 with c2:
     st.markdown(f"#### {tr('home.photo')}")
@@ -41,5 +49,5 @@ else:
     m3.metric(tr("metric.params"), fmt_int(card["params"], lang()) if "params" in card else unknown)
     m4.metric(tr("metric.epochs"), card.get("epochs_completed", unknown))
     st.caption(tr("home.model_date", date=str(card.get("date", unknown))[:10], name=Path(path).stem)
-               + (f" · {tr('common.architecture')}: {card['architecture']}" if card.get("architecture") else ""))
+               + (f" · {tr('common.architecture')}: {arch_name(card['architecture'])}" if card.get("architecture") else ""))
     st.caption(tr("home.bar"))

@@ -19,6 +19,7 @@ import streamlit as st
 
 from fashion import charts, jobs, registry
 from fashion.i18n import TABLE
+from fashion.i18n.names import layer_kind
 from fashion.i18n.numbers import fmt_clock, fmt_duration, fmt_float, fmt_int, fmt_pct
 from fashion.models import ARCHITECTURES, CUSTOM_DEFAULTS, CUSTOM_LIMITS, custom_problems
 from fashion.train import AUGMENTATIONS, OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig
@@ -339,8 +340,7 @@ def render_summary(config: TrainConfig, problems: list[str]) -> None:
 
 def layer_type_name(kind: str) -> str:
     """Conv2D -> 'Convolution (Conv2D)': the layer's kind in the user's language, Keras' name after it."""
-    key = f"layer.{kind}"
-    return f"{tr(key)} ({kind})" if key in TABLE else kind
+    return layer_kind(kind, lang())
 
 
 def _timestamp() -> str:

@@ -32,6 +32,10 @@ STRINGS = {
                           "and click the Shirt row.",
                           "Muestra los datos, entrena el preajuste rápido en un minuto y abre la matriz de confusión "
                           "para hacer clic en la fila Camisa."),
+    "home.teacher_train": ("Train the quick preset live", "Entrenar el preajuste rápido en directo"),
+    "sidebar.projector": ("Projector mode", "Modo proyector"),
+    "sidebar.projector_help": ("Larger chart text and one-screen layouts for a classroom projector.",
+                               "Texto de gráficos más grande y vistas que caben en una pantalla, para proyectar en clase."),
     "home.photo": ("Classify a photo", "Clasificar una foto"),
     "home.photo_text": ("Upload a photo of a garment or take one with the webcam; see every step from photo to 28x28.",
                         "Sube una foto de una prenda o hazla con la cámara; mira cada paso de la foto al 28x28."),
