@@ -100,22 +100,26 @@ def run(spec: dict, channel: Channel, stop: threading.Event) -> None:
 
     config = TrainConfig.from_dict(spec["config"])
     epochs_seen = {"n": 0}
+    reports_phases = "on_phase" in inspect.signature(train).parameters   # train() tells its own silent steps
 
     def on_batch(p) -> None:
         eta = p.eta
         send("batch", epoch=p.epoch, epochs=p.epochs, batch=p.batch, batches=p.batches, loss=p.loss,
              accuracy=p.accuracy, elapsed=p.elapsed, fraction=p.fraction, eta=eta if math.isfinite(eta) else None)
-        if p.batch == p.batches:            # Keras now scores the validation set: not a silent pause
+        if p.batch == p.batches and not reports_phases:   # Keras now scores the validation set
             send("phase", phase="validating")
 
     def on_epoch(epoch: int, metrics: dict) -> None:
         epochs_seen["n"] = epoch + 1
         send("epoch", epoch=epoch + 1, metrics={k: float(v) for k, v in metrics.items()})
         last = epoch + 1 >= config.epochs or stop.is_set()
-        send("phase", phase="testing" if last else "training")
+        if not last:
+            send("phase", phase="training")
+        elif not reports_phases:
+            send("phase", phase="testing")
 
     extra = {}
-    if "on_phase" in inspect.signature(train).parameters:   # train() reports its own silent steps
+    if reports_phases:
         extra["on_phase"] = lambda phase, fraction=None: send("phase", phase=phase, fraction=fraction)
     try:
         dataset = load()

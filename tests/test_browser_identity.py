@@ -140,3 +140,26 @@ def test_the_model_choice_survives_a_reload_and_a_new_tab(app_server, browser):
     finally:
         context.close()
         other.close()
+
+
+def test_the_teacher_sees_and_stops_another_browsers_run(studio_home, monkeypatch):
+    """A student's run trains; the teacher's browser, unlocked, lists it on Train and stops it."""
+    import dataclasses
+    from fashion import jobs
+    from fashion.train import PRESETS
+    manager = jobs.JobManager(max_running=1)
+    monkeypatch.setattr(jobs, "_MANAGER", manager)
+    run = manager.submit(dataclasses.replace(PRESETS["quick"], train_subset=600, epochs=20), name="student run",
+                         save=False, owner=BOB)
+    try:
+        secrets = {"teacher_passphrase": "correct horse battery"}
+        at = session(ALICE, secrets)
+        unlock(at, "correct horse battery")
+        at.switch_page("pages/train.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert t("train.all_runs", "en") in [e.label for e in at.expander]
+        at.button(key=f"tr_teacher_stop_{run.id}").click().run()
+        assert run.stop_requested, "the teacher may stop any run"
+    finally:
+        run.stop()
+        assert run.wait(300)
