@@ -113,10 +113,6 @@ def _classifier(path: str, mtime: float):
     return Classifier.load(path)
 
 
-def _model(path: str, mtime: float):
-    return _classifier(path, mtime).model
-
-
 def model_mtime(path: str) -> float:
     try:
         return os.path.getmtime(path)
