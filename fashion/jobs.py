@@ -679,13 +679,13 @@ class JobManager:
         if state == FAILED:
             job._fail(final.get("key") or "train.err.failed", **(final.get("params") or {}))
             return
+        shutil.rmtree(self.job_dir(job) / "backup", ignore_errors=True)   # the model is saved (or nothing was)
         if state == STOPPED and not result:
             job._finish(STOPPED, epochs_completed=0)    # stopped before one epoch: nothing to keep
         else:
             job._finish(STOPPED if state == STOPPED else DONE,
                         epochs_completed=(result or {}).get("epochs_completed", 0),
                         test_accuracy=((result or {}).get("test_metrics") or {}).get("accuracy"))
-        shutil.rmtree(self.job_dir(job) / "backup", ignore_errors=True)   # the model is saved
 
     def _ask_worker_to_stop(self, job: Job) -> None:
         """Stop is a message; the process is ended only if it outstays the grace period."""

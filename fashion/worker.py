@@ -46,13 +46,15 @@ def _cap_threads(threads: int) -> None:
         pass
 
 
-def failure_key(message: str) -> str:
-    """The i18n key of a TrainingFailed message (train.py words its failures in English)."""
-    if "NaN" in message:
-        return "train.err.nan"
-    if "out of memory" in message:
-        return "train.err.oom"
-    return "train.err.failed"
+def failure(e: Exception) -> tuple[str, dict]:
+    """The i18n key and parameters of a failure: a keyed error's own (fashion/errors.py),
+    else train.err.failed with the error's one-line text."""
+    key = getattr(e, "key", None)
+    if isinstance(key, str) and key:
+        params = getattr(e, "params", None) or {}
+        return key, {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v)
+                     for k, v in params.items()}
+    return "train.err.failed", {"error": str(e)}
 
 
 def plain(e: BaseException) -> str:
@@ -127,16 +129,18 @@ def run(spec: dict, channel: Channel, stop: threading.Event) -> None:
         result = train(config, on_batch=on_batch, on_epoch=on_epoch, should_stop=stop.is_set,
                        dataset=dataset, backup_dir=spec.get("backup_dir"), **extra)
     except TrainingFailed as e:
-        if stop.is_set() and epochs_seen["n"] == 0 and "first epoch" in str(e):
+        key, params = failure(e)
+        if stop.is_set() and epochs_seen["n"] == 0 and (key == "train.err.no_epoch" or "first epoch" in str(e)):
             send("finished", state="stopped", result=None)     # nothing complete to keep
         else:
-            send("finished", state="failed", key=failure_key(str(e)), params={"error": str(e)})
+            send("finished", state="failed", key=key, params=params)
         return
     except MemoryError:
         send("finished", state="failed", key="train.err.oom", params={})
         return
-    except ValueError as e:
-        send("finished", state="failed", key="train.err.failed", params={"error": str(e)})
+    except ValueError as e:       # settings the core refuses (a keyed ConfigError)
+        key, params = failure(e)
+        send("finished", state="failed", key=key, params=params)
         return
 
     from .jobs import cli_command

@@ -145,8 +145,8 @@ def test_a_restart_resumes_the_queue_and_the_interrupted_run(studio_home):
     m = jobs.JobManager(max_running=1)
     stopped_after = threading.Event()
 
-    def after_first_epoch(event):
-        if event.kind == "epoch" and event.data["epoch"] == 1:
+    def after_first_epoch(event):   # a batch of epoch 2: epoch 1's checkpoint is on disk
+        if event.kind == "batch" and event.data["epoch"] >= 1:
             stopped_after.set()
 
     running = m.submit(dataclasses.replace(TINY, epochs=3), name="long", listener=after_first_epoch, owner="a")
@@ -173,7 +173,7 @@ def test_an_interrupted_run_that_cannot_resume_is_kept_as_stopped(studio_home, m
     m = jobs.JobManager(max_running=1)
     one = threading.Event()
     job = m.submit(dataclasses.replace(TINY, epochs=5), name="halfway", owner="a",
-                   listener=lambda e: one.set() if e.kind == "epoch" else None)
+                   listener=lambda e: one.set() if e.kind == "batch" and e.data["epoch"] >= 1 else None)
     assert one.wait(RUN_S)
     m.shutdown()
     monkeypatch.setenv(jobs.ENV_RESUME, "0")
