@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -31,7 +32,7 @@ ROUND_KEY = "own_round"           # session: bumped to give the camera and uploa
 MESSAGES_KEY = "own_messages"     # session: what the last add said (errors, skipped duplicates)
 JOB_KEY = "own_job_id"            # session: the fine-tune this tab follows
 POLL_SECONDS = 1.0
-COLUMNS = 10
+COLUMNS = 8
 
 
 def photos() -> list[dict]:
@@ -42,15 +43,16 @@ def say(kind: str, text: str) -> None:
     st.session_state.setdefault(MESSAGES_KEY, []).append((kind, text))
 
 
-def add_photo(label: int, name: str, data: bytes) -> bool:
-    """Process one photo into its 28x28 input and keep that (not the file) in the session."""
+def add_photo(label: int, name: str, data: bytes, dedupe: bool = True) -> bool:
+    """Process one photo into its 28x28 input and keep that (not the file) in the session.
+    dedupe: refuse a file already in the class (a webcam shot is always a new photo)."""
     try:
         image, found = op.process_bytes(data)
     except (PhotoError, StudioError) as e:
         say("error", tr("own.cannot_use", name=name, error=e.message(lang())))
         return False
     key = op.image_key(image)
-    if any(p["key"] == key and p["label"] == label for p in photos()):
+    if dedupe and any(p["key"] == key and p["label"] == label for p in photos()):
         say("info", tr("own.duplicate", name=name))
         return False
     if sum(p["label"] == label for p in photos()) >= op.MAX_PER_CLASS:
@@ -69,7 +71,7 @@ def on_camera(label_key: str, camera_key: str) -> None:
     shot = st.session_state.get(camera_key)
     if shot is not None:
         count = sum(1 for p in photos() if p["label"] == st.session_state[label_key])
-        add_photo(st.session_state[label_key], tr("own.webcam_name", n=count + 1), shot.getvalue())
+        add_photo(st.session_state[label_key], tr("own.webcam_name", n=count + 1), shot.getvalue(), dedupe=False)
         bump()          # a fresh camera for the next shot
 
 
@@ -143,8 +145,7 @@ def render_classes(chosen: list[int], class_names: list[str]) -> None:
             cols = st.columns(COLUMNS)
             for col, p in zip(cols, mine[start:start + COLUMNS]):
                 col.image(to_display(p["image"], 3), caption=p["name"])
-                col.button(tr("own.remove"), key=f"own_rm_{p['id']}", on_click=remove, args=(p["id"],),
-                           icon=":material/delete:")
+                col.button(tr("own.remove"), key=f"own_rm_{p['id']}", on_click=remove, args=(p["id"],))
 
 
 # --- the fine-tune ---------------------------------------------------------------------------------------
@@ -256,7 +257,7 @@ def render_result(snap: dict) -> None:
             table[tr("own.col.measure")].append(tr(label, n=n or 0))
             table[tr("own.before")].append(fmt_pct(before[key][field], L))
             table[tr("own.after")].append(fmt_pct(after[key][field], L))
-    st.dataframe(table, hide_index=True)
+    st.table(pd.DataFrame(table).set_index(tr("own.col.measure")))      # before and after, side by side
     st.caption(tr("own.gained_forgot"))
     class_names = names()
     labels = sorted(op.class_index(n) for n in (result.get("photos") or {}))
