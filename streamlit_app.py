@@ -11,9 +11,11 @@ from fashion import registry
 from fashion.evaluation_store import measured_accuracy
 from fashion.i18n import LANGUAGES, t
 from fashion.i18n.numbers import fmt_pct
+from pages.compat import keep_keras_between_runs
 from pages.common import (LANG_KEY, MODEL_KEY, active_model_path, job_manager, remember_browser, session_language,
                           set_active_model, teacher_sidebar, projector_sidebar)
 
+keep_keras_between_runs()           # Streamlit's per-run keras clear_session costs the class ~0.4 s a run
 st.set_page_config(page_title="Fashion-MNIST CNN Studio", page_icon=":material/checkroom:", layout="wide")
 current = session_language()        # the browser's locale decides until the sidebar choice
 

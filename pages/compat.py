@@ -3,12 +3,15 @@ tests/test_compat.py, which fails when Streamlit changes what this relies on).
 
 Streamlit lists every file of pages/ as a page of an old-style multipage app until a
 script has called st.navigation, and offers no public switch for that: see
-leave_pages_folder_mode below. Nothing else here; the browser identity cookie uses the
-public st.components.v2 API (pages/common.py).
+leave_pages_folder_mode below. And after every script or fragment run Streamlit calls
+keras.backend.clear_session(), with no setting to turn it off: see
+keep_keras_between_runs. The browser identity cookie uses the public st.components.v2
+API (pages/common.py).
 """
 from __future__ import annotations
 
 import runpy
+import sys
 from pathlib import Path
 
 import streamlit as st
@@ -38,3 +41,30 @@ def leave_pages_folder_mode(frame: Path) -> None:
         PagesManager.uses_pages_directory = False
         runpy.run_path(str(frame), run_name="__main__")
         st.stop()
+
+
+def keep_keras_between_runs() -> None:
+    """Skip Streamlit's keras.backend.clear_session() after each run; keep its other clean-up.
+
+    Streamlit's script runner calls `_clean_problem_modules()` after every script and
+    fragment run; for Keras that is `clear_session()`, a full garbage collection and a
+    reset of Keras' global state. Training no longer runs in the server (fashion/jobs.py),
+    but the server still answers students with Keras models held in st.cache_resource,
+    and each clean-up cost about 0.4 s of CPU per run on 2 busy cores (measured with the
+    shipped model loaded), paid by every student's rerun and every second of the Train
+    page's live poll. The app keeps no Keras state that needs clearing between runs: its
+    models are loaded once per file and never built inside a page script. Idempotent."""
+    from streamlit.runtime.scriptrunner import script_runner
+    if getattr(script_runner._clean_problem_modules, "keeps_keras", False):
+        return
+
+    def clean_problem_modules() -> None:
+        if "matplotlib.pyplot" in sys.modules:   # the rest of Streamlit's clean-up, as it is
+            try:
+                sys.modules["matplotlib.pyplot"].close("all")
+            except Exception:
+                pass
+
+    clean_problem_modules.keeps_keras = True
+    clean_problem_modules.streamlit_original = script_runner._clean_problem_modules
+    script_runner._clean_problem_modules = clean_problem_modules

@@ -31,3 +31,25 @@ def test_no_private_streamlit_access_outside_compat():
         if re.search(r"streamlit\.runtime|script_runner|\bst\._[a-z]", text):
             offenders.append(path.name)
     assert not offenders, offenders
+
+
+def test_streamlit_clears_keras_after_runs_and_compat_stops_only_that(monkeypatch):
+    """Fails when Streamlit stops calling keras.backend.clear_session() after a run (then
+    keep_keras_between_runs can go) or renames the hook it replaces."""
+    import keras
+    from streamlit.runtime.scriptrunner import script_runner
+    from pages import compat
+    calls = []
+    monkeypatch.setattr(keras.backend, "clear_session", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(script_runner, "_clean_problem_modules", script_runner._clean_problem_modules)
+    current = script_runner._clean_problem_modules
+    original = getattr(current, "streamlit_original", current)   # an earlier app run may have replaced it
+    original()
+    assert calls == [1], "Streamlit no longer clears Keras after a run: drop keep_keras_between_runs"
+    calls.clear()
+    compat.keep_keras_between_runs()
+    compat.keep_keras_between_runs()               # idempotent
+    script_runner._clean_problem_modules()
+    assert calls == [] and script_runner._clean_problem_modules.keeps_keras
+    import inspect                                 # and the script runner calls it by this name
+    assert "_clean_problem_modules" in inspect.getsource(script_runner.ScriptRunner)
