@@ -8,7 +8,7 @@ page paints fast. Run with `streamlit run streamlit_app.py`.
 import streamlit as st
 
 from fashion import registry
-from fashion.evaluation_store import measured_accuracy
+from fashion.evaluation_store import measured_accuracy, measured_real_photo_accuracy
 from fashion.i18n import LANGUAGES, t
 from fashion.i18n.numbers import fmt_pct
 from pages.compat import keep_keras_between_runs
@@ -46,6 +46,9 @@ labels = {}
 for m in listing.models:
     measured = measured_accuracy(m.path)          # what we measured on this exact file, never the card's claim
     acc = fmt_pct(measured, current) if measured is not None else tr("sidebar.not_measured")
+    photos = measured_real_photo_accuracy(m.path)   # held-out photographers' phone photos, same store
+    if photos is not None:
+        acc += " · " + tr("sidebar.photo_accuracy", pct=fmt_pct(photos, current, 0))
     labels[str(m.path)] = f"{m.display_name} · {acc}" + (f" · {tr('sidebar.shipped')}" if m.shipped else "")
 if labels:
     active = active_model_path()

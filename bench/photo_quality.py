@@ -27,7 +27,8 @@ def main() -> None:
     print(json.dumps({
         "model": path,
         "held_out": photo_metrics(clf.probabilities(held.images), held),
-        "sure": calibration.sure_report(lambda x: predict.photo_scores(clf, x)),
+        "sure": calibration.sure_report(lambda x: predict.photo_scores(clf, x),
+                                        lambda x: clf.features(x, max_dims=256)),
         "threshold": None if cal is None else round(cal.threshold, 4),
     }))
 

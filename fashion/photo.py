@@ -68,6 +68,10 @@ WORK_SIZE = 200         # longest edge of the image the model input is drawn fro
 SEG_SIZE = 128          # longest edge of the image the garment is searched in (GrabCut's cost grows with it)
 SIDE = 28               # Fashion-MNIST
 
+# Bumped whenever a change alters the 28x28 a photo becomes: processed photo caches and the
+# shipped arrays (fashion/photoset.py) record it and are rebuilt when it differs.
+PIPELINE_VERSION = 2
+
 
 class PhotoError(ValueError):
     """The file cannot be used as a photo. `key`/`params` name the translated message."""
@@ -441,18 +445,21 @@ class FrameConfig:
     and the brightest pixel is 255. We negate the photo's lightness inside the mask and
     stretch its 2nd..99th percentiles to [floor, 1], which lands on the same distribution.
 
-    Shape: the longest edge becomes 28 pixels, centred, as in Fashion-MNIST. Garments
-    photographed lying flat are wider than the same garments in Fashion-MNIST's product
-    shots (worn by a model or a mannequin, arms down): height/width of tops has median
-    1.3 there and about 1.0 in flat-lay phone photos, trousers 2.5 against ~1.6. So the
-    width is scaled by `width_scale` before framing (not for a shoe turned on its side).
+    Shape: the longest edge becomes 28 pixels, centred, as in Fashion-MNIST, and nothing
+    else: no class-specific squeeze or stretch. A Fashion-MNIST image rendered as a
+    catalogue photo comes back as (nearly) the same image (tests/test_photo_roundtrip.py);
+    that flat-lay photos are wider than product shots is for the network to learn from
+    real photos (fashion/photoset.py), not for the geometry to guess.
+
+    The background's own level is the zero of the stretch (never below it): a garment on
+    white paper keeps Fashion-MNIST's intensities instead of being pushed to full contrast.
     """
     floor: float = 0.0            # darkest garment pixel after stretching (Fashion-MNIST garments are rarely black)
     low_pct: float = 2.0          # percentile of garment intensity mapped to `floor`
     high_pct: float = 99.0        # percentile mapped to 1.0
     relative: bool = False        # intensity = distance from the background's lightness, not plain negation
     sharpen: float = 0.0          # unsharp-mask amount after resizing
-    width_scale: float = 0.8      # horizontal squeeze before framing (see above)
+    background_floor: bool = True  # never stretch below the background's own level (see above)
 
 
 FRAME = FrameConfig()
@@ -471,20 +478,20 @@ def garment_intensity(work: np.ndarray, mask: np.ndarray, cfg: FrameConfig = FRA
     if vals.size == 0:
         return np.zeros_like(grey)
     lo, hi = np.percentile(vals, [cfg.low_pct, cfg.high_pct])
+    if cfg.background_floor and (~inside).any():
+        lo = min(lo, float(np.median(v[~inside])))       # the background's level is zero, as in Fashion-MNIST
     s = np.clip((v - lo) / max(hi - lo, 1.0), 0, 1)
     out = cfg.floor + (1 - cfg.floor) * s
     return np.where(inside, out, 0).astype(np.float32)
 
 
-def frame_affine(mask: np.ndarray, angle: float = 0.0, width_scale: float = 1.0) -> np.ndarray:
+def frame_affine(mask: np.ndarray, angle: float = 0.0) -> np.ndarray:
     """2x3 affine taking work-image coords to 28x28 canvas coords: rotate the garment by
-    `angle` degrees about its centre, narrow it by `width_scale`, scale its longest edge
-    to 28 and centre it."""
+    `angle` degrees about its centre, scale its longest edge to 28 and centre it."""
     ys, xs = np.nonzero(mask)
     pts = np.stack([xs, ys], axis=1).astype(np.float64)
     cx, cy = (xs.min() + xs.max() + 1) / 2, (ys.min() + ys.max() + 1) / 2
     rot = cv2.getRotationMatrix2D((cx, cy), angle, 1.0)
-    rot[0] *= width_scale
     r = pts @ rot[:, :2].T + rot[:, 2]
     lo, hi = r.min(axis=0), r.max(axis=0) + 1             # pixel extents after rotation
     s = SIDE / max(float((hi - lo).max()), 1.0)
@@ -566,7 +573,7 @@ def preprocess(source, seg: SegmentConfig = SEG, frame: FrameConfig = FRAME) -> 
     # 5. crop to the garment, 6. frame it like Fashion-MNIST
     box = _bbox(mask)
     intensity = garment_intensity(work, mask, frame)
-    to_canvas_work = frame_affine(mask, angle, 1.0 if pair else frame.width_scale)
+    to_canvas_work = frame_affine(mask, angle)
     model_input = render(intensity, to_canvas_work, frame)
 
     # map photo (display) coords -> canvas coords, for heat maps over the photo

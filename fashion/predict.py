@@ -130,16 +130,45 @@ def familiarity_of(z: float | None) -> float | None:
     return float(1.0 / (1.0 + np.exp(-FAMILIARITY_SLOPE * (z - FAMILIARITY_Z0))))
 
 
-def judge(probabilities: np.ndarray, result: PhotoResult, z: float | None = None) -> tuple:
-    """The not-sure rule for one photo -> (label, confidence, familiarity, sure, reason)."""
+def calibration_of(model):
+    """The model's calibration (fashion/calibration.py), fitted once per model; None where
+    the calibration pictures are missing (then the rule below stands alone)."""
+    from .calibration import calibrate
+    clf = Classifier.of(model)
+    return clf.memo("predict.calibration",
+                    lambda: calibrate(lambda x: photo_scores(clf, x), lambda x: clf.features(x, max_dims=256)))
+
+
+def calibrated(model, x: np.ndarray, found: np.ndarray):
+    """(probabilities, z, P(right) or None, threshold or None) for (N, 28, 28) inputs."""
+    clf = Classifier.of(model)
+    probs, z = photo_scores(clf, x)
+    cal = calibration_of(model)
+    if cal is None:
+        return probs, z, None, None
+    distance = cal.reference.similarity(clf.features(x, max_dims=256)) if cal.reference is not None else None
+    return probs, z, cal.probability(probs, z, found, distance), cal.threshold
+
+
+def judge(probabilities: np.ndarray, result: PhotoResult, z: float | None = None,
+          calibrated: tuple[float, float] | None = None) -> tuple:
+    """The not-sure rule for one photo -> (label, confidence, familiarity, sure, reason).
+
+    With `calibrated` = (P(right), threshold) from the model's calibration, confidence is
+    that probability and sure means P(right) >= threshold; without it, the uncalibrated
+    rule of the module docstring."""
     order = np.argsort(-probabilities, kind="stable")
     label, other = int(order[0]), int(order[1])
     top = float(probabilities[label])
     familiar = familiarity_of(z)
-    confidence = top * (familiar if familiar is not None else 1.0)
-    if not result.found:
-        confidence *= NOT_FOUND_PENALTY
-    sure = bool(result.found and confidence >= SURE_THRESHOLD)
+    if calibrated is not None:
+        confidence, threshold = calibrated
+        sure = bool(result.found and confidence >= threshold)
+    else:
+        confidence = top * (familiar if familiar is not None else 1.0)
+        if not result.found:
+            confidence *= NOT_FOUND_PENALTY
+        sure = bool(result.found and confidence >= SURE_THRESHOLD)
     if sure:
         reason = ("", {})
     elif not result.found:
@@ -178,11 +207,13 @@ def classify(model, predictions: list[Prediction]) -> list[Prediction]:
     """Classify every prepared photo in one batch and judge each (fills them in place)."""
     todo = [p for p in predictions if p.result is not None and not p.error]
     if todo:
-        probs, z = photo_scores(model, np.stack([p.result.model_input for p in todo]))
+        probs, z, p_right, threshold = calibrated(model, np.stack([p.result.model_input for p in todo]),
+                                                  np.array([p.result.found for p in todo]))
         for j, pred in enumerate(todo):
             pred.probabilities = probs[j]
             (pred.label, pred.confidence, pred.familiarity, pred.sure,
-             pred.reason) = judge(probs[j], pred.result, None if z is None else float(z[j]))
+             pred.reason) = judge(probs[j], pred.result, None if z is None else float(z[j]),
+                                  None if p_right is None else (float(p_right[j]), threshold))
     return predictions
 
 

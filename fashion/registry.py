@@ -433,6 +433,12 @@ def make_card(result, command: str, extra: dict | None = None) -> dict:
         "command": command,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, {platform.python_implementation()} {platform.python_version()}",
     }
+    if getattr(result, "photos", None):
+        card["photos"] = result.photos                       # the real photos it learned from
+    if getattr(result, "photo_metrics", None):               # held-out photographers, flat numbers
+        m = result.photo_metrics
+        card["real_photo_metrics"] = {**{k: m[k] for k in ("micro", "macro", "shoes", "photos") if k in m},
+                                      **{f"kind.{k}": v for k, v in m.get("per_kind", {}).items()}}
     if extra:
         card.update(extra)
     return card

@@ -50,6 +50,18 @@ cols[3].metric(tr("metric.epochs"), diag.epochs or card.get("epochs_completed") 
 fit = card.get("fit_seconds")
 cols[4].metric(tr("metric.fit_time"), fmt_duration(float(fit), L) if fit is not None else unknown)
 
+# --- the same model on real phone photos: domain shift, as seed 004 asks ------------------------
+stored = stored_evaluation()
+real = (stored.summary.get("real_photos") if stored is not None else None) or {}
+if isinstance(real.get("micro"), (int, float)):
+    left, right = st.columns([1, 4], vertical_alignment="center")
+    left.metric(tr("metric.real_photo_accuracy"), fmt_pct(real["micro"], L, 1),
+                help=tr("metric.real_photo_accuracy_help", n=real.get("photos", 0)))
+    key = "eval.domain_shift_learned" if card.get("photos") else "eval.domain_shift_catalogue_only"
+    right.info(tr(key, fm=fmt_pct(ev.accuracy, L, 1), photos=fmt_pct(real["micro"], L, 1),
+                  gap=fmt_points(ev.accuracy - real["micro"], L), shoes=fmt_pct(real.get("shoes"), L, 0)),
+               icon=":material/photo_camera:")
+
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def report_html(model_path: str, mtimes: tuple, language: str, _card: dict, _ev, _layers, _images) -> str:

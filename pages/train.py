@@ -36,7 +36,7 @@ BATCH_SIZES = (16, 32, 64, 128, 256, 512, 1024)
 LEARNING_RATES = (1e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 8e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
 FORM_KEYS = ("tr_preset", "tr_arch", "tr_blocks", "tr_filters", "tr_kernel", "tr_pool", "tr_dropout",
              "tr_dense", "tr_bn", "tr_epochs", "tr_batch", "tr_lr", "tr_sched", "tr_opt", "tr_aug",
-             "tr_augs", "tr_subset", "tr_val", "tr_wd", "tr_ls", "tr_seed", "tr_name")
+             "tr_augs", "tr_subset", "tr_val", "tr_wd", "tr_ls", "tr_seed", "tr_name", "tr_photos")
 COLORS = charts.RUN_COLORS
 
 
@@ -55,6 +55,7 @@ def preset_values(name: str) -> dict:
         "tr_opt": c.optimizer, "tr_aug": c.augment, "tr_augs": list(c.augmentations),
         "tr_subset": c.train_subset, "tr_val": float(c.validation_split),
         "tr_wd": float(c.weight_decay), "tr_ls": float(c.label_smoothing), "tr_seed": c.seed,
+        "tr_photos": bool(c.photos),
     }
 
 
@@ -131,7 +132,18 @@ def form_config() -> TrainConfig:
         weight_decay=float(ss["tr_wd"]), label_smoothing=float(ss["tr_ls"]), augment=bool(ss["tr_aug"]),
         augmentations=tuple(ss.get("tr_augs") or preset.augmentations), validation_split=float(ss["tr_val"]),
         train_subset=int(ss["tr_subset"]), seed=int(ss["tr_seed"]),
-        tta_flip=preset.tta_flip and arch == preset.architecture, arch_params=arch_params)
+        tta_flip=preset.tta_flip and arch == preset.architecture, arch_params=arch_params,
+        photos="shipped" if ss.get("tr_photos") and real_photo_count() else "")
+
+
+@st.cache_data(show_spinner=False)
+def real_photo_count() -> int:
+    """How many of the repo's processed phone photos a run can learn from (0 if missing)."""
+    from fashion.photoset import PhotoSetError, shipped
+    try:
+        return int((~shipped().holdout).sum())
+    except PhotoSetError:
+        return 0
 
 
 def form_problems(config: TrainConfig) -> list[str]:
@@ -180,6 +192,8 @@ def preset_line(config: TrainConfig) -> str:
              tr("train.line.images", n=fmt_int(images * (1 - config.validation_split), L))]
     if config.augment:
         parts.append(", ".join(label("aug", a) for a in config.augmentations))
+    if config.photos:
+        parts.append(tr("train.line.photos", n=fmt_int(real_photo_count(), L)))
     return " · ".join(parts)
 
 
@@ -300,6 +314,9 @@ def render_settings(config: TrainConfig, problems: list[str]) -> None:
             h2.number_input(tr("train.subset"), min_value=0, max_value=60000, step=500, key="tr_subset",
                             help=tr("train.subset_help"))
             st.slider(tr("train.val_split"), 0.0, 0.45, step=0.05, key="tr_val", help=tr("train.val_split_help"))
+            if real_photo_count():
+                st.toggle(tr("train.photos", n=fmt_int(real_photo_count(), lang())), key="tr_photos",
+                          help=tr("train.photos_help"))
             st.toggle(tr("train.augment"), key="tr_aug", help=tr("train.augment_help"))
             if ss["tr_aug"]:
                 st.multiselect(tr("train.augmentations"), AUGMENTATIONS, key="tr_augs",
@@ -609,6 +626,8 @@ def settings_row(m: registry.ModelEntry, number: int) -> dict:
         tr("train.col.weight_decay"): fmt_float(c.get("weight_decay", 0.0), L, None),
         tr("train.col.label_smoothing"): fmt_float(c.get("label_smoothing", 0.0), L, None),
         tr("train.col.augmentation"): aug,
+        tr("train.col.photos"): fmt_int((m.card.get("photos") or {}).get("trained_on"), L)
+        if isinstance(m.card.get("photos"), dict) else tr("train.no"),
         tr("train.col.subset"): fmt_int(subset * (1 - val), L),
         tr("train.col.val_split"): fmt_pct(val, L, 0),
         tr("train.col.seed"): c.get("seed"),

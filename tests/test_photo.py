@@ -86,13 +86,10 @@ def iou(a: np.ndarray, b: np.ndarray) -> float:
     return float((a & b).sum() / max((a | b).sum(), 1))
 
 
-def ideal_input(mask: np.ndarray, width_scale: float | None = None) -> np.ndarray:
-    """The true mask framed the Fashion-MNIST way: narrowed by the pipeline's width_scale,
-    longest edge 28, centred."""
+def ideal_input(mask: np.ndarray) -> np.ndarray:
+    """The true mask framed the Fashion-MNIST way: longest edge 28, centred."""
     ys, xs = np.nonzero(mask)
     crop = mask[ys.min():ys.max() + 1, xs.min():xs.max() + 1].astype(np.float32)
-    ws = photo.FRAME.width_scale if width_scale is None else width_scale
-    crop = cv2.resize(crop, (max(1, round(crop.shape[1] * ws)), crop.shape[0]), interpolation=cv2.INTER_AREA)
     h, w = crop.shape
     s = 28 / max(h, w)
     small = cv2.resize(crop, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)

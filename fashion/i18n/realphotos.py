@@ -26,4 +26,48 @@ STRINGS = {
                              "el modelo del que partir, {path}, no existe"),
     "photoset.error.init_from": ("cannot start from the model {path}: {reason}",
                                  "no se puede partir del modelo {path}: {reason}"),
+
+    # --- the Train page ------------------------------------------------------------------------
+    "train.photos": ("Also learn from {n} real phone photos", "Aprender también de {n} fotos reales de móvil"),
+    "train.photos_help": ("Phone photos of clothes (public, CC0) put through the same steps as the Photo page, "
+                          "mixed into every batch. A network that only ever saw catalogue images is often wrong "
+                          "on phone photos (domain shift); these teach it what real photos look like. Photos of "
+                          "hats, shorts and skirts teach it to answer 'not sure'. A few photographers are kept "
+                          "apart to measure real-photo accuracy.",
+                          "Fotos de ropa hechas con móvil (públicas, CC0), procesadas con los mismos pasos que la "
+                          "página Foto y mezcladas en cada lote. Una red que solo ha visto imágenes de catálogo "
+                          "falla a menudo con fotos de móvil (cambio de dominio); estas le enseñan cómo son las "
+                          "fotos reales. Las fotos de gorros, pantalones cortos y faldas le enseñan a responder "
+                          "«no estoy seguro». Se apartan algunos fotógrafos para medir la exactitud con fotos reales."),
+    "train.line.photos": ("+ {n} real photos", "+ {n} fotos reales"),
+    "train.col.photos": ("Real photos learned", "Fotos reales aprendidas"),
+
+    # --- real-photo accuracy beside Fashion-MNIST accuracy ---------------------------------
+    "sidebar.photo_accuracy": ("photos {pct}", "fotos {pct}"),
+    "metric.real_photo_accuracy": ("Real-photo accuracy", "Exactitud con fotos reales"),
+    "metric.real_photo_accuracy_help": ("Share of {n} phone photos of clothes, by photographers never used in "
+                                        "training, whose answer a person would accept (a long-sleeved top may be "
+                                        "Pullover, Shirt or T-shirt/top; a shoe Sandal, Sneaker or Ankle boot).",
+                                        "Proporción de {n} fotos de ropa hechas con móvil, de fotógrafos que nunca "
+                                        "se usaron para entrenar, cuya respuesta aceptaría una persona (una prenda "
+                                        "de manga larga puede ser Jersey, Camisa o Camiseta/top; un zapato, "
+                                        "Sandalia, Zapatilla o Botín)."),
+    "eval.domain_shift_catalogue_only": (
+        "Domain shift: {fm} on Fashion-MNIST's catalogue images, but {photos} on phone photos ({gap} points lower; shoes "
+        "{shoes}). This network has never seen a phone photo: a garment on a bed or a floor, lit by a lamp, does "
+        "not look like a product shot, even after the Photo page's steps. Training with real photos closes most "
+        "of the gap (Train: 'Also learn from real phone photos').",
+        "Cambio de dominio: {fm} con las imágenes de catálogo de Fashion-MNIST, pero {photos} con fotos de móvil "
+        "({gap} puntos menos; zapatos {shoes}). Esta red nunca ha visto una foto de móvil: una prenda sobre una cama o el "
+        "suelo, con luz de lámpara, no se parece a una foto de producto, ni siquiera tras los pasos de la página "
+        "Foto. Entrenar también con fotos reales cierra casi toda la diferencia (Entrenar: «Aprender también de "
+        "fotos reales de móvil»)."),
+    "eval.domain_shift_learned": (
+        "Domain shift: {fm} on Fashion-MNIST's catalogue images and {photos} on phone photos by people it never "
+        "saw ({gap} points apart; shoes {shoes}). This network also learned from real phone photos; one trained on "
+        "catalogue images alone scores far lower on photos — the generalisation question of course notebook 004.",
+        "Cambio de dominio: {fm} con las imágenes de catálogo de Fashion-MNIST y {photos} con fotos de móvil de "
+        "personas que nunca vio ({gap} puntos de diferencia; zapatos {shoes}). Esta red también aprendió de fotos reales "
+        "de móvil; una entrenada solo con imágenes de catálogo acierta mucho menos con fotos: la pregunta de "
+        "generalización del cuaderno 004 del curso."),
 }
