@@ -31,11 +31,20 @@ def studio_home(tmp_path, monkeypatch):
 # --- AppTest --------------------------------------------------------------------------
 
 def run_page(page: str, lang: str = "en", timeout: float = 120, session: dict | None = None):
-    """Run the real app (frame + navigation) on one page in AppTest and return it."""
+    """Run the real app (frame + navigation) on one page in AppTest and return it.
+
+    session["model_path"] picks the active model the way a browser does: it is stored as
+    this AppTest browser's preference (pages/common.active_model_path reads it from there;
+    the session key itself only mirrors the choice)."""
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=timeout)
     at.session_state["lang"] = lang
-    for k, v in (session or {}).items():
+    session = dict(session or {})
+    if session.get("model_path"):
+        from fashion import preferences
+        session.setdefault("browser_id", "apptest-browser-00000000")
+        preferences.store().set(session["browser_id"], model=str(session.pop("model_path")))
+    for k, v in session.items():
         at.session_state[k] = v
     at.run()
     if page != "pages/home.py":

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import REPO, all_text, assert_no_exception, run_page, wait_for_app
 from fashion import registry
+from fashion.evaluation_store import measured_real_photo_accuracy
 from fashion.i18n import t
 from fashion.report import fmt_int, fmt_pct
 
@@ -37,15 +38,21 @@ def test_home_page_in_both_languages(lang):
     assert metrics[acc_label] == fmt_pct(card["test_metrics"]["accuracy"], lang)
     if "params" in card:
         assert fmt_int(card["params"], lang) in metrics.values()
-    # page links to the other pages, labelled in the language
+    # page links to the other pages, labelled in the language; the teacher's path has its own
+    # link to Train (the quick preset live) beside the "train your own" one
     links = [el.proto.label for el in at.get("page_link")]
-    assert ("Evaluate" if lang == "en" else "Evaluar") in links and len(links) == 4
+    assert links == [t(k, lang) for k in ("nav.dataset", "home.teacher_train", "nav.evaluate", "nav.photo",
+                                          "nav.train")]
+    assert ("Evaluate" if lang == "en" else "Evaluar") in links
     # sidebar: language and the active model with its test accuracy
     assert at.sidebar.selectbox(key="lang_choice").label == ("Language" if lang == "en" else "Idioma")
     models = at.sidebar.selectbox(key="model_choice")
     assert models.value == str(registry.DEFAULT_MODEL)
     shipped = "shipped" if lang == "en" else "incluido"
-    assert f"fashion_mnist_cnn · {fmt_pct(card['test_metrics']['accuracy'], lang)} · {shipped}" in models.options
+    photos = measured_real_photo_accuracy(registry.DEFAULT_MODEL)   # shown when the store measured it
+    on_photos = f" · {t('sidebar.photo_accuracy', lang, pct=fmt_pct(photos, lang, 0))}" if photos is not None else ""
+    assert (f"fashion_mnist_cnn · {fmt_pct(card['test_metrics']['accuracy'], lang)}{on_photos} · {shipped}"
+            in models.options)
     no_user_models = {"en": "No models of your own yet", "es": "Aún no tienes modelos propios"}[lang]
     assert no_user_models in " ".join(c.value for c in at.sidebar.caption)
 
@@ -77,7 +84,8 @@ def _user_copy_of_shipped_model(studio_home, name="my_model", accuracy=0.5):
     folder = studio_home / "models"
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(registry.DEFAULT_MODEL, folder / f"{name}.keras")
-    card = {**shipped_card(), "test_metrics": {"accuracy": accuracy, "loss": 1.0}, "date": "2099-01-01T00:00:00+00:00"}
+    card = {**shipped_card(), "display_name": name,   # as registry.save_model writes it
+            "test_metrics": {"accuracy": accuracy, "loss": 1.0}, "date": "2099-01-01T00:00:00+00:00"}
     (folder / f"{name}.json").write_text(json.dumps(card))
     return folder / f"{name}.keras"
 
