@@ -98,8 +98,8 @@ def test_english_page_walks_an_image_through_the_network(tiny):
     assert set(convs) <= set(table["Layer"])
     assert "8 filters 3×3, padding 'same'" in table["Settings"].tolist()
     assert f"{model.count_params():,} parameters in total" in text
-    for name in convs:                                   # one feature-map grid per conv layer
-        assert f"**{name}** · Conv2D" in text
+    for name in convs:              # one feature-map grid per conv layer, its kind named in words
+        assert f"**{name}** · Convolution (Conv2D) ·" in text
 
     fig = embedding_map(at)
     names = [t["name"] for t in fig["data"][:10]]
@@ -142,7 +142,8 @@ def test_picking_images_and_classes(tiny):
     assert any(c.startswith("Coat (") for c in captions(at)), captions(at)
     at.toggle(key="explain_maps_all").set_value(True).run()     # every spatial layer, not only convs
     assert_clean(at)
-    assert "· BatchNormalization ·" in all_text(at) and "· ReLU ·" in all_text(at)
+    text = all_text(at)
+    assert "· Batch normalisation (BatchNormalization) ·" in text and "· ReLU activation (ReLU) ·" in text
 
 
 def test_the_chosen_image_survives_a_visit_to_another_page(tiny):
