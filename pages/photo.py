@@ -21,7 +21,8 @@ from fashion import photo as ph
 from fashion import predict as pr
 from fashion.data import NUM_CLASSES
 from fashion.i18n.numbers import fmt_pct
-from pages.common import active_card, active_model_path, dataset, lang, model, model_mtime, names, tr
+from pages.common import (active_card, active_model_path, dataset, lang, model, model_mtime, names,
+                          scroll_into_view, tr)
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "heic", "heif"]
 DETAILED = 10            # photos shown in full; all of them are in the table
@@ -146,13 +147,9 @@ def show_details(i: int, pred: pr.Prediction, net, path: str, mtime: float, clas
         st.caption(tr("photo.cam_caption"))
 
 
-def scroll_to_newest() -> None:
-    """A new answer lands at the top of the list; bring it into view (a keyed container
-    carries the CSS class st-key-<key>)."""
-    st.html("""<script>
-      const el = document.querySelector('.st-key-photo_card_newest');
-      if (el) el.scrollIntoView({behavior: 'smooth', block: 'start'});
-    </script>""", unsafe_allow_javascript=True)
+def scroll_to_newest(digests: tuple) -> None:
+    """A new answer lands at the top of the list; bring it into view."""
+    scroll_into_view("photo_card_newest", nonce=hashlib.sha1(repr(digests).encode()).hexdigest())
 
 
 def remember_inputs(predictions: list[pr.Prediction]) -> None:
@@ -232,7 +229,7 @@ seen = st.session_state.get("_photo_seen", ())
 digests = tuple(p.file for p in predictions)
 if digests != seen:
     st.session_state["_photo_seen"] = digests
-    scroll_to_newest()
+    scroll_to_newest(digests)
 
 shown = 0
 for rank, i in enumerate(order):

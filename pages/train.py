@@ -24,7 +24,7 @@ from fashion.i18n.numbers import fmt_clock, fmt_duration, fmt_float, fmt_int, fm
 from fashion.models import ARCHITECTURES, CUSTOM_DEFAULTS, CUSTOM_LIMITS, custom_problems
 from fashion.train import AUGMENTATIONS, OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig
 from pages.common import (active_model_path, browser_id, is_teacher, job_manager, lang, projector,
-                          set_active_model, tr)
+                          scroll_into_view, set_active_model, tr)
 
 JOB_KEY = "train_job_id"          # session: the job this browser tab follows
 SAVED_KEY = "_train_form"         # session: the form's values, kept across page switches
@@ -573,15 +573,6 @@ def render_live(job: jobs.Job) -> None:
     live()
 
 
-def scroll_to(container_key: str) -> None:
-    """Bring the live run into view right after Start (the page may be scrolled down).
-    A keyed container carries the CSS class st-key-<key>."""
-    st.html(f"""<script>
-      const el = document.querySelector('.st-key-{container_key}');
-      if (el) el.scrollIntoView({{behavior: 'smooth', block: 'start'}});
-    </script>""", unsafe_allow_javascript=True)
-
-
 # --- compare runs ------------------------------------------------------------------------
 
 def label(kind: str, value) -> str:
@@ -699,7 +690,7 @@ if job is not None:
     with st.container(key="tr_live_run"):
         render_live(job)
     if st.session_state.pop("_tr_scroll_to_run", False):
-        scroll_to("tr_live_run")
+        scroll_into_view("tr_live_run", nonce=str(job.id))   # right after Start (the page may be scrolled down)
     if job.active:
         st.caption(tr("train.busy_hint"))
 

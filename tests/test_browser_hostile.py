@@ -21,6 +21,8 @@ from test_photo import bomb_png, encode, garment_photo
 
 ERROR = '[data-testid="stAlertContentError"]'
 ANSWER = '[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentWarning"]'
+CARD = '[class*="st-key-photo_card"]'        # one keyed container per answered photo (pages/photo.py)
+TITLE = '[data-testid="stMarkdownContainer"] strong'   # the card's first line: "**N. file name**"
 # HTML and Markdown in a name (no "/": it ends a name; no '"': browsers send it as %22)
 HTML_NAME = "<img src=x onerror=alert(1)><b>bold & 'quoted' #1 *2* [a](b).png"
 PATH_NAME = '..%2F..\\<img src=y onerror=alert(2)>../../evil.png'
@@ -95,10 +97,15 @@ def message_start(key: str) -> str:
 
 # --- reading the page -------------------------------------------------------------------------------
 
+def card_titles(page) -> list[str]:
+    """The first line of every photo's card ("N. file name"), newest first."""
+    return [card.locator(TITLE).first.inner_text() for card in page.locator(CARD).all()]
+
+
 def photo_block(page, name: str):
-    """The bordered block of one photo's answer (the innermost block holding its heading)."""
-    heading = page.locator("h4").filter(has_text=name)       # (relative to the block)
-    return page.locator('[data-testid="stVerticalBlock"]').filter(has=heading).last
+    """The card of one photo's answer (the one whose title names the file)."""
+    title = page.locator(TITLE).filter(has_text=name)        # (relative to the card)
+    return page.locator(CARD).filter(has=title).last
 
 
 def best_guess(page, name: str) -> str:
@@ -109,8 +116,15 @@ def best_guess(page, name: str) -> str:
 
 
 def step_size(page, name: str, step_key: str) -> tuple[int, int]:
-    """(width, height) of the image shown for one step of the photo's pipeline."""
-    image = photo_block(page, name).locator('[data-testid="stImage"]').filter(has_text=t(step_key, "en")).first
+    """(width, height) of the image shown for one step of the photo's pipeline (in the
+    card's details expander, opened first)."""
+    details = photo_block(page, name).locator('[data-testid="stExpander"] details').first
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    # one st.image of several: each picture sits in its own box with its caption
+    caption = re.compile(rf"^\s*{re.escape(t(step_key, 'en'))}\s*$")
+    image = details.locator('[data-testid="stImage"] > div').filter(has_text=caption).first
+    image.locator("img").evaluate("i => i.complete || new Promise(r => i.addEventListener('load', r))")
     return tuple(image.locator("img").evaluate("i => [i.naturalWidth, i.naturalHeight]"))
 
 
@@ -149,13 +163,15 @@ def test_hostile_uploads_get_a_message_or_an_answer_and_names_stay_text(app_serv
         mine = [e for e in errors if e.startswith(lead)]
         assert len(mine) == 1 and message_start(key) in mine[0], (name, errors)
 
-    # every other file: an answer under its own heading
+    # every other file: an answer in its own card, under the file's name
     answers = page.locator(ANSWER).all_inner_texts()
     assert len(answers) == len(answered), answers
     assert all(a.startswith("Answer:") or a.startswith("Not sure") for a in answers), answers
-    headings = page.locator('[data-testid="stMain"] h4').all_inner_texts()
+    headings = card_titles(page)
+    assert len(headings) == len(answered), headings
     for name, _, _ in answered:
-        assert any(h.endswith(shown_name(name)) for h in headings), (name, headings)
+        assert any(h.endswith(". " + shown_name(name)) for h in headings), (name, headings)
+        assert photo_block(page, shown_name(name)).locator(ANSWER).count() == 1, name
 
     # the EXIF-rotated photo is shown turned upright and gets the same answer as the upright one
     assert best_guess(page, "exif rotated.jpg") == best_guess(page, "upright.jpg")
@@ -178,7 +194,7 @@ def test_hostile_uploads_get_a_message_or_an_answer_and_names_stay_text(app_serv
     shirt, _ = garment_photo("dark", colour=(200, 60, 60))
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
         [payload("after the storm.png", _png(shirt))])
-    page.locator('[data-testid="stMain"] h4').filter(has_text="after the storm.png").wait_for(timeout=120_000)
+    page.locator(CARD).locator(TITLE).filter(has_text="after the storm.png").first.wait_for(timeout=120_000)
     wait_for_app(page, timeout=120_000)
     assert_no_exception(page)
 

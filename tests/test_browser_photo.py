@@ -86,3 +86,26 @@ def test_take_a_picture_with_the_webcam_and_see_an_answer(app_server, playwright
         pg.screenshot(path=str(ARTIFACTS / "test_take_a_picture_with_the_webcam.png"), full_page=True)
     finally:
         browser.close()
+
+
+def test_the_newest_answer_is_scrolled_into_view_on_a_phone(app_server, browser, tmp_path):
+    """On a phone the uploader fills the first screen; the new answer's card is brought to the
+    top of the screen (pages/common.scroll_into_view), not left below the fold."""
+    context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    try:
+        shirt, _ = garment_photo("light", colour=(30, 40, 90))
+        photo = tmp_path / "navy shirt.jpg"
+        photo.write_bytes(encode(shirt, "JPEG", quality=90))
+        open_photo_page(pg, app_server.url)
+        pg.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([str(photo)])
+        wait_for_answers(pg, 1)
+        pg.wait_for_function("""() => {
+            const card = document.querySelector('.st-key-photo_card_newest');
+            return card && Math.abs(card.getBoundingClientRect().top) < 80;
+        }""", timeout=30_000)
+        assert pg.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTop") > 0
+        assert_no_exception(pg)
+    finally:
+        context.close()

@@ -3,7 +3,9 @@ names that never become paths.
 
 1. The UI code (streamlit_app.py and pages/) is read statically: every use of raw HTML
    (`unsafe_allow_html=`, `st.html`, `components.html`/`iframe`) is listed, and there
-   must be none; no uploader takes a model or a pickle.
+   must be none; the page scripts of `st.components.v2.component` (html/css/js) must be
+   fixed strings (a literal, or a module-level NAME = "literal"), never built from
+   anything at run time; no uploader takes a model or a pickle.
 2. `python -m fashion predict` runs on hostile files with its working directory, HOME,
    FASHION_STUDIO_HOME and TMPDIR in a sandbox, under a Python audit hook that records
    every file the process opens for writing, creates, moves or deletes: there must be
@@ -28,15 +30,36 @@ from test_browser_hostile import PATH_NAME, hostile_files
 UI_FILES = [REPO / "streamlit_app.py", *sorted((REPO / "pages").glob("*.py"))]
 RAW_HTML_CALLS = {"html", "iframe"}          # st.html, components.html, components.iframe
 TAKES_UNSAFE_HTML = {"markdown", "caption", "write"}   # Streamlit's functions with unsafe_allow_html
+COMPONENT_CODE = {"html", "css", "js"}       # st.components.v2.component's trusted page code
 ALLOWED_RAW_HTML: set[tuple[str, int]] = set()   # (file, line) of reviewed fixed strings: none needed
 
 
 # --- 1. raw HTML, read statically ---------------------------------------------------------
 
+def _fixed_strings(tree: ast.Module) -> set[str]:
+    """Module-level names bound once to a plain string literal (no f-string, no +)."""
+    bound: dict[str, list] = {}
+    for top in tree.body:
+        targets = top.targets if isinstance(top, ast.Assign) else [top.target] if isinstance(top, ast.AnnAssign) else []
+        for tg in targets:
+            if isinstance(tg, ast.Name):
+                bound.setdefault(tg.id, []).append(top.value)
+    for node in ast.walk(tree):     # rebound anywhere else (global, augmented, walrus): not fixed
+        if isinstance(node, (ast.AugAssign, ast.NamedExpr)) and isinstance(node.target, ast.Name):
+            bound.setdefault(node.target.id, []).append(None)
+        if isinstance(node, ast.Global):
+            for n in node.names:
+                bound.setdefault(n, []).append(None)
+    return {n for n, values in bound.items()
+            if len(values) == 1 and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str)}
+
+
 def raw_html_uses(source: str, filename: str) -> list[tuple[str, int, str]]:
     """(file, line, what) for every call that can put raw HTML on the page."""
     found = []
-    for node in ast.walk(ast.parse(source, filename)):
+    tree = ast.parse(source, filename)
+    fixed = _fixed_strings(tree)
+    for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         for kw in node.keywords:
@@ -48,6 +71,12 @@ def raw_html_uses(source: str, filename: str) -> list[tuple[str, int, str]]:
             found.append((filename, node.lineno, f"{name}(**...)"))     # **kwargs could carry it
         if isinstance(func, ast.Attribute) and func.attr in RAW_HTML_CALLS:
             found.append((filename, node.lineno, ast.unparse(func)))
+        if name == "component":     # st.components.v2.component(name, html=, css=, js=)
+            code = [kw.value for kw in node.keywords if kw.arg in COMPONENT_CODE or kw.arg is None] + node.args[1:]
+            for value in code:
+                literal = isinstance(value, ast.Constant) and isinstance(value.value, str)
+                if not literal and not (isinstance(value, ast.Name) and value.id in fixed):
+                    found.append((filename, node.lineno, f"component(... {ast.unparse(value)})"))
     return found
 
 
@@ -56,6 +85,13 @@ def test_the_scanner_finds_raw_html():
             "st.html(name)\nimport streamlit.components.v1 as c\nc.html(name)\nst.caption(y, **opts)\n"
             "st.markdown(z, unsafe_allow_html=False)\nt(key, lang, **fmt)\n")
     assert [line for _, line, _ in raw_html_uses(code, "x.py")] == [2, 3, 4, 6, 7]
+    code = ('JS = "export default function(c) {}"\nBUILT = f"{name}"\nLATER = "x"\nLATER += name\n'
+            'import streamlit as st\nst.components.v2.component("a", js=JS)\n'
+            'st.components.v2.component("b", js="fixed", css="p {}")\n'
+            'st.components.v2.component("c", js=BUILT)\nst.components.v2.component("d", html=name)\n'
+            'st.components.v2.component("e", js=LATER)\nst.components.v2.component("f", **parts)\n'
+            'st.components.v2.component("g", "<b>" + name)\n')
+    assert [line for _, line, _ in raw_html_uses(code, "x.py")] == [8, 9, 10, 11, 12]
 
 
 def test_no_raw_html_in_the_ui():
@@ -67,26 +103,57 @@ def test_no_raw_html_in_the_ui():
     assert len(UI_FILES) >= 7      # the frame and every page were read
 
 
+PHOTO_ARCHIVE_UPLOADERS = {"own_photos.py"}   # reviewed: type=["zip"], unpacked only by fashion.own_photos.read_zip
+
+
 def test_uploaders_take_only_images():
-    """No page lets a user upload a model (.keras, .h5) or a pickle: nothing uploaded is ever executed."""
+    """No page lets a user upload a model (.keras, .h5) or a pickle: nothing uploaded is ever executed.
+    An uploader names image types only (what fashion.photo decodes), or exactly ["zip"] for a zip of
+    class-named photo folders, on a reviewed page that unpacks it with fashion.own_photos.read_zip
+    (image members only, within size caps; a .keras model is a zip too, and is never loaded)."""
+    from fashion.photo import ACCEPTED_EXTENSIONS
     risky = {"keras", "h5", "hdf5", "pkl", "pickle", "npy", "npz", "joblib", "py", "zip"}
     seen = 0
     for path in UI_FILES:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "file_uploader":
                 seen += 1
                 types = next((kw.value for kw in node.keywords if kw.arg == "type"), None)
                 assert types is not None, f"{path.name}:{node.lineno}: a file_uploader without type= takes anything"
-                names = _constant_list(types, path)
-                assert names and not risky & {n.lower().lstrip(".") for n in names}, (path.name, names)
-    assert seen >= 1
+                names = [n.lower().lstrip(".") for n in _constant_list(types, path)]
+                assert names, f"{path.name}:{node.lineno}: type= is no list of strings this test can read"
+                if names == ["zip"]:
+                    assert path.name in PHOTO_ARCHIVE_UPLOADERS and "read_zip(" in source, \
+                        f"{path.name}:{node.lineno}: a zip uploader on a page not reviewed for it"
+                    continue
+                assert not risky & set(names) and set(names) <= set(ACCEPTED_EXTENSIONS), (path.name, names)
+    assert seen >= 3     # Photo, Your own photos (photos and zip)
 
 
 def _constant_list(node, path: Path) -> list[str]:
-    """The strings of a list literal, or of a module-level NAME = [...] it refers to."""
+    """The strings of a list literal; of a module-level NAME = [...] it refers to; of a
+    sequence imported from the fashion package (NAME or module.NAME), also inside list()/tuple()."""
+    import importlib
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("list", "tuple", "sorted") \
+            and len(node.args) == 1 and not node.keywords:
+        node = node.args[0]
+    imported = {}                    # local name -> (module, attribute or None)
+    for top in tree.body:
+        if isinstance(top, ast.ImportFrom) and top.module and top.module.split(".")[0] == "fashion" and not top.level:
+            for a in top.names:
+                imported[a.asname or a.name] = (top.module, a.name)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in imported:
+        module, attr = imported[node.value.id]
+        value = getattr(importlib.import_module(f"{module}.{attr}"), node.attr)
+        return [v for v in value if isinstance(v, str)]
     if isinstance(node, ast.Name):
         name = node.id
-        for top in ast.parse(path.read_text(encoding="utf-8")).body:
+        if name in imported:
+            module, attr = imported[name]
+            return [v for v in getattr(importlib.import_module(module), attr) if isinstance(v, str)]
+        for top in tree.body:
             if isinstance(top, ast.Assign) and any(getattr(tg, "id", None) == name for tg in top.targets):
                 node = top.value
     return [e.value for e in getattr(node, "elts", []) if isinstance(e, ast.Constant)]
