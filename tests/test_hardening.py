@@ -102,8 +102,12 @@ def test_a_zip_bomb_model_is_refused_without_inflating_it(tmp_path):
     bomb = tmp_path / "bomb.keras"
     inflating_zip(bomb, "config.json", 256, {"metadata.json": "{}", "model.weights.h5": b""})
     assert bomb.stat().st_size < 2**20
-    code = ("import resource, sys; from fashion.__main__ import main; rc = main(sys.argv[1:]); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, file=sys.stderr); sys.exit(rc)")
+    # The peak resident memory of this process's own image: VmHWM. (getrusage's ru_maxrss
+    # would not do: Linux carries the parent's peak over into a child across fork/vfork and
+    # exec, so a child of a big pytest process reports pytest's size, not its own.)
+    code = ("import sys; from fashion.__main__ import main; rc = main(sys.argv[1:]); "
+            "hwm = [int(line.split()[1]) for line in open('/proc/self/status') if line.startswith('VmHWM:')]; "
+            "print(hwm[0] // 1024, file=sys.stderr); sys.exit(rc)")
     r = subprocess.run([sys.executable, "-c", code, "predict", "--model", str(bomb), str(tmp_path / "x.png")],
                        cwd=REPO, capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and no_traceback(r.stderr)
