@@ -5,8 +5,9 @@ time, as the Photo page and `python -m fashion predict` do it. Prints one JSON o
     python bench/photo_speed.py ../shared/photos-dev            # every photo under the folder
     python bench/photo_speed.py ../shared/photos-dev --model models/fashion_mnist_cnn.keras --limit 100
 
-Loading the model and measuring its usual energy on Fashion-MNIST happen once per model
-(`setup_s`) and are not part of the per-photo figures. `median_ms` is wall-clock time;
+Loading the model, measuring its usual energy on Fashion-MNIST and fitting its not-sure
+calibration (fashion/calibration.py) happen once per model (`setup_s`) and are not part
+of the per-photo figures. `median_ms` is wall-clock time;
 `median_cpu_ms` is this process's CPU time (steadier on a busy machine: compare it with
 `load_average`).
 """
@@ -37,7 +38,7 @@ def main(argv=None) -> int:
 
     from fashion import registry
     from fashion.photo import PhotoError, preprocess
-    from fashion.predict import judge, scorer
+    from fashion.predict import calibrated, calibration_of, judge
 
     files = sorted(p for p in Path(a.root).rglob("*") if p.suffix.lower() in EXTENSIONS)
     if a.limit:
@@ -49,14 +50,15 @@ def main(argv=None) -> int:
 
     t0 = time.perf_counter()
     model = registry.load_model(model_path)
-    score = scorer(model)
+    calibration_of(model)                      # fitted once per model, as in the app
     setup = time.perf_counter() - t0
 
     def one(path):
         result = preprocess(path)
         t_pre = time.perf_counter()
-        probs, z = score(result.model_input[None])
-        judge(probs[0], result, None if z is None else float(z[0]))
+        probs, z, p_right, threshold = calibrated(model, result.model_input[None], np.array([result.found]))
+        judge(probs[0], result, None if z is None else float(z[0]),
+              None if p_right is None else (float(p_right[0]), threshold))
         return t_pre
 
     for f in files[:a.warmup]:

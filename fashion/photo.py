@@ -70,7 +70,7 @@ SIDE = 28               # Fashion-MNIST
 
 # Bumped whenever a change alters the 28x28 a photo becomes: processed photo caches and the
 # shipped arrays (fashion/photoset.py) record it and are rebuilt when it differs.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 4
 
 
 class PhotoError(ValueError):
@@ -272,6 +272,8 @@ class SegmentConfig:
     iterations: int = 4           # GrabCut iterations
     open_frac: float = 0.025      # opening kernel (share of the long side): removes hanger hooks and threads
     keep_frac: float = 0.25       # extra parts kept when at least this share of the largest one
+    plain_spread: float = 3.0     # a border whose Lab colour varies less than this is a plain backdrop
+    plain_delta: float = 10.0     # on a plain backdrop, the garment is every pixel this far from its colour
 
 
 SEG = SegmentConfig()
@@ -356,6 +358,9 @@ def segment(work: np.ndarray, cfg: SegmentConfig = SEG) -> tuple[np.ndarray, lis
     """Garment mask of a photo (H, W, 3 uint8) -> (mask uint8 0/1, parts, found, background),
     where background (H, W bool) marks the colours of the photo's border."""
     h, w = work.shape[:2]
+    plain = plain_backdrop(work, cfg)
+    if plain is not None:
+        return plain
     prob = colour_foreground_probability(work, cfg)
     b = max(2, int(round(0.02 * min(h, w))))
     init = np.full((h, w), cv2.GC_PR_BGD, np.uint8)
@@ -373,6 +378,34 @@ def segment(work: np.ndarray, cfg: SegmentConfig = SEG) -> tuple[np.ndarray, lis
         return np.zeros((h, w), np.uint8), [], False, prob < 0.5
     mask, parts = clean_mask(fg, cfg)
     return mask, parts, _plausible(mask), prob < 0.5
+
+
+def plain_backdrop(work: np.ndarray, cfg: SegmentConfig = SEG):
+    """segment() for a product shot on a plain backdrop (a white page, a studio wall), the
+    kind of photo Fashion-MNIST was made from, or None for any other photo. There the
+    garment is simply every pixel whose colour differs from the backdrop's, thin straps,
+    handles and faint edges included (GrabCut and the opening would trim them); specks
+    are dropped and holes filled."""
+    h, w = work.shape[:2]
+    lab = cv2.cvtColor(cv2.GaussianBlur(work, (3, 3), 0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    b = max(2, int(round(0.02 * min(h, w))))
+    border = np.concatenate([lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3),
+                             lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)])
+    if float(border.std(axis=0).max()) > cfg.plain_spread:
+        return None
+    backdrop = np.median(border, axis=0)
+    fg = (np.linalg.norm(lab - backdrop, axis=2) > cfg.plain_delta).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=8)
+    if n <= 1:
+        return None
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    order = np.argsort(-areas, kind="stable")
+    keep = [i for i in order if areas[i] >= max(0.002 * h * w, 0.02 * areas[order[0]])]
+    mask = np.isin(labels, np.array(keep) + 1).astype(np.uint8)
+    if not _plausible(mask):
+        return None
+    parts = [_fill_holes((labels == i + 1).astype(np.uint8)) for i in keep[:3]]
+    return _fill_holes(mask), parts, True, fg == 0
 
 
 def _plausible(mask: np.ndarray) -> bool:
@@ -453,6 +486,10 @@ class FrameConfig:
 
     The background's own level is the zero of the stretch (never below it): a garment on
     white paper keeps Fashion-MNIST's intensities instead of being pushed to full contrast.
+    And Fashion-MNIST was trimmed to its non-white pixels, faint edges included, which a
+    segmentation tends to leave out: so the intensity is taken a `rim` beyond the mask (the
+    background there maps to about 0) and the frame is fitted to the pixels brighter than
+    `ink`. Without this, garments came out ~4 % too large and 1 point less recognisable.
     """
     floor: float = 0.0            # darkest garment pixel after stretching (Fashion-MNIST garments are rarely black)
     low_pct: float = 2.0          # percentile of garment intensity mapped to `floor`
@@ -460,17 +497,23 @@ class FrameConfig:
     relative: bool = False        # intensity = distance from the background's lightness, not plain negation
     sharpen: float = 0.0          # unsharp-mask amount after resizing
     background_floor: bool = True  # never stretch below the background's own level (see above)
+    rim: int = 4                  # work-image pixels added around the mask (its faint edge, see above)
+    ink: float = 0.06             # frame the pixels brighter than this (0: frame the mask)
 
 
 FRAME = FrameConfig()
 
 
 def garment_intensity(work: np.ndarray, mask: np.ndarray, cfg: FrameConfig = FRAME) -> np.ndarray:
-    """(H, W) float32 in [0, 1]: the negated photo inside the mask, stretched; 0 outside."""
+    """(H, W) float32 in [0, 1]: the negated photo inside the mask, stretched; 0 outside.
+    On a backdrop lighter than the garment, also a `rim` around the mask (its faint edge;
+    the backdrop there maps to about 0). On a darker backdrop the rim would be bright, so
+    it is left out."""
     grey = cv2.cvtColor(work, cv2.COLOR_RGB2GRAY).astype(np.float32)
     inside = mask.astype(bool)
-    if cfg.relative and (~inside).any():
-        bg = float(np.median(grey[~inside]))
+    outside = ~inside
+    if cfg.relative and outside.any():
+        bg = float(np.median(grey[outside]))
         v = np.abs(grey - bg)
     else:
         v = 255.0 - grey
@@ -478,11 +521,17 @@ def garment_intensity(work: np.ndarray, mask: np.ndarray, cfg: FrameConfig = FRA
     if vals.size == 0:
         return np.zeros_like(grey)
     lo, hi = np.percentile(vals, [cfg.low_pct, cfg.high_pct])
-    if cfg.background_floor and (~inside).any():
-        lo = min(lo, float(np.median(v[~inside])))       # the background's level is zero, as in Fashion-MNIST
+    keep = inside
+    if outside.any():
+        backdrop = float(np.median(v[outside]))
+        if cfg.background_floor:
+            lo = min(lo, backdrop)                            # the background's level is zero, as in Fashion-MNIST
+        if cfg.rim and backdrop < float(np.median(vals)):
+            size = 2 * cfg.rim + 1
+            keep = cv2.dilate(mask.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))) > 0
     s = np.clip((v - lo) / max(hi - lo, 1.0), 0, 1)
     out = cfg.floor + (1 - cfg.floor) * s
-    return np.where(inside, out, 0).astype(np.float32)
+    return np.where(keep, out, 0).astype(np.float32)
 
 
 def frame_affine(mask: np.ndarray, angle: float = 0.0) -> np.ndarray:
@@ -572,8 +621,9 @@ def preprocess(source, seg: SegmentConfig = SEG, frame: FrameConfig = FRAME) -> 
 
     # 5. crop to the garment, 6. frame it like Fashion-MNIST
     box = _bbox(mask)
-    intensity = garment_intensity(work, mask, frame)
-    to_canvas_work = frame_affine(mask, angle)
+    intensity = garment_intensity(work, mask, frame)        # with the garment's faint rim (see FrameConfig)
+    ink = (intensity > frame.ink) if frame.ink > 0 else mask.astype(bool)
+    to_canvas_work = frame_affine(ink.astype(np.uint8) if ink.any() else mask, angle)
     model_input = render(intensity, to_canvas_work, frame)
 
     # map photo (display) coords -> canvas coords, for heat maps over the photo

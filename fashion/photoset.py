@@ -231,6 +231,7 @@ def save_arrays(path: str | os.PathLike, **arrays) -> Path:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(buf.getvalue())
+        os.chmod(tmp, 0o644)                  # readable like any file of the repo (mkstemp makes 0600)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -29,9 +29,17 @@ def model():
 def test_threshold_is_the_lowest_that_keeps_the_precision():
     conf = np.array([0.99, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5])
     right = np.array([1, 1, 1, 1, 0, 0, 1], float)
-    assert calibration.choose_threshold(conf, right, 0.8) == 0.8      # top 4 all right; top 5 = 0.8 ok too
-    assert calibration.choose_threshold(conf, right, 1.0) == 0.8
+    assert calibration.choose_threshold(conf, right, 1.0) == 0.8        # the top 4 are all right
+    assert calibration.choose_threshold(conf, right, 0.8) == 0.7        # 4 of the top 5
     assert calibration.choose_threshold(conf, np.zeros(7), 0.9) == 1.0  # never right: never sure
+
+
+def test_threshold_keeps_pictures_with_no_right_answer_out():
+    conf = np.array([0.99, 0.97, 0.95, 0.9, 0.85, 0.8])
+    right = np.array([1, 1, 0, 1, 1, 1], float)
+    garment = np.array([1, 1, 0, 1, 1, 1], bool)                        # the third is a cat
+    assert calibration.choose_threshold(conf, right, 0.9, garment, max_other=0.0) == 0.97
+    assert calibration.choose_threshold(conf, right, 0.9, garment, max_other=1.0) == 0.8
 
 
 def test_fitted_probabilities_follow_the_frequencies():
@@ -62,12 +70,14 @@ def test_shipped_model_is_calibrated_on_held_out_photographers(model):
 
 
 def test_sure_answers_are_right_at_least_90_percent_on_unseen_photographers(model):
-    """Grouped cross-validation over held-out photographers (never in training)."""
+    """Grouped cross-validation over held-out photographers (never in training): sure
+    answers right at least 90 % of the time, for at least 3 garment photos in 4, and
+    hardly any non-garment picture sure."""
     clf = Classifier.of(model)
-    report = calibration.sure_report(lambda x: predict.photo_scores(clf, x))
+    report = calibration.sure_report(lambda x: predict.photo_scores(clf, x), lambda x: clf.features(x, max_dims=256))
     assert report["sure_accuracy"] >= 0.90, report
-    assert report["sure_coverage"] >= 0.60, report
-    assert report["non_garments_sure"] <= 0.03 * report["non_garments"], report
+    assert report["sure_coverage"] >= 0.75, report
+    assert report["non_garments_sure"] <= 0.04 * report["non_garments"], report
 
 
 @pytest.mark.parametrize("name", ["astronaut", "chelsea", "coffee", "rocket", "camera", "page"])
@@ -96,7 +106,7 @@ def test_an_obvious_garment_is_sure_and_not_told_it_may_be_no_class(model):
     preds = predict.classify_photos(model, [clean_photo(ds.x_test[i], i) for i in picks])
     right = [p for p, i in zip(preds, picks) if p.label == ds.y_test[i]]
     assert len(right) >= 4
-    assert sum(p.sure for p in right) >= 4
+    assert sum(p.sure for p in right) >= 3
     assert all(p.reason[0] != "photo.reason.unfamiliar" for p in right)
 
 
@@ -107,7 +117,9 @@ def test_the_one_number_is_the_calibrated_probability(model, tmp_path):
     (row,) = predict.classify_files(model, [str(f)])
     (pred,) = predict.classify_photos(model, [str(f)])
     cal = predict.calibration_of(model)
-    z = predict.photo_scores(Classifier.of(model), pred.result.model_input[None])[1]
-    expected = cal.probability(pred.probabilities[None], z, np.array([pred.result.found]))[0]
-    assert row["confidence"] == pytest.approx(float(expected), abs=1e-5)
-    assert row["sure"] == (pred.result.found and expected >= cal.threshold)
+    probs, z, p_right, threshold = predict.calibrated(model, pred.result.model_input[None],
+                                                      np.array([pred.result.found]))
+    assert threshold == cal.threshold and 0.0 <= p_right[0] <= 1.0
+    assert row["confidence"] == pytest.approx(float(p_right[0]), abs=1e-5)
+    assert row["confidence"] == pytest.approx(pred.confidence, abs=1e-5)
+    assert row["sure"] == bool(pred.result.found and p_right[0] >= threshold)
