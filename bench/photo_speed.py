@@ -56,9 +56,11 @@ def main(argv=None) -> int:
     def one(path):
         result = preprocess(path)
         t_pre = time.perf_counter()
-        probs, z, p_right, threshold = calibrated(model, result.model_input[None], np.array([result.found]))
+        probs, z, p_right, threshold, unfamiliar = calibrated(model, result.model_input[None],
+                                                              np.array([result.found]))
         judge(probs[0], result, None if z is None else float(z[0]),
-              None if p_right is None else (float(p_right[0]), threshold))
+              None if p_right is None else (float(p_right[0]), threshold,
+                                            None if unfamiliar is None else bool(unfamiliar[0])))
         return t_pre
 
     for f in files[:a.warmup]:

@@ -91,14 +91,30 @@ def reference_of(embed) -> Reference | None:
 
 @dataclass
 class Calibration:
-    mean: np.ndarray            # (6,) feature standardisation
-    scale: np.ndarray           # (6,)
-    weights: np.ndarray         # (6,) logistic regression on standardised features
+    mean: np.ndarray            # (9,) feature standardisation
+    scale: np.ndarray           # (9,)
+    weights: np.ndarray         # (9,) logistic regression on standardised features
     bias: float
     threshold: float            # P(right) at or above which an answer is called sure
     uses_energy: bool           # False when the network's energy reference was unavailable
     fitted_on: dict             # counts of what it was fitted on
     reference: Reference | None = None   # for the distance signal (None: not used)
+    familiar_floor: float | None = None  # likeness below which 19 in 20 garment photos lie above
+
+    def familiarity(self, distance: np.ndarray | None) -> np.ndarray | None:
+        """(N,) how much the network's view of each input is like what it learned from: the
+        larger of its two Reference similarities (None without a Reference)."""
+        if self.reference is None or distance is None:
+            return None
+        return np.asarray(distance, np.float64).reshape(-1, 2).max(axis=1)
+
+    def unfamiliar(self, distance: np.ndarray | None) -> np.ndarray | None:
+        """(N,) True where an input is less like what the network learned from than 95 % of
+        real garment photos are: a reason to say it may not be one of the 10 classes."""
+        f = self.familiarity(distance)
+        if f is None or self.familiar_floor is None:
+            return None
+        return f < self.familiar_floor
 
     def probability(self, probabilities: np.ndarray, z: np.ndarray | None, found: np.ndarray,
                     distance: np.ndarray | None = None) -> np.ndarray:
@@ -117,14 +133,17 @@ class Calibration:
 
 def features(probabilities: np.ndarray, z: np.ndarray | None, found: np.ndarray,
              distance: np.ndarray | None = None) -> np.ndarray:
-    """(N, 6): log-odds of the top probability, log(top / second), energy z, found, and the
-    two feature similarities (0 where a signal is unavailable)."""
+    """(N, 9): log-odds of the top probability, log(top / second), energy z, found, the two
+    feature similarities (0 where a signal is unavailable), the larger of them, and each
+    times the log-odds (being sure means more when the input is like what was learned)."""
     p = np.clip(np.asarray(probabilities, np.float64), 1e-7, 1 - 1e-7)
     top2 = -np.sort(-p, axis=1)[:, :2]
     z = np.zeros(len(p)) if z is None else np.clip(np.asarray(z, np.float64), -Z_CLIP, Z_CLIP)
     d = np.zeros((len(p), 2)) if distance is None else np.asarray(distance, np.float64).reshape(len(p), 2)
-    return np.concatenate([np.stack([np.log(top2[:, 0] / (1 - top2[:, 0])), np.log(top2[:, 0] / top2[:, 1]), z,
-                                     np.asarray(found, np.float64)], axis=1), d], axis=1)
+    logit = np.log(top2[:, 0] / (1 - top2[:, 0]))
+    return np.concatenate([np.stack([logit, np.log(top2[:, 0] / top2[:, 1]), z,
+                                     np.asarray(found, np.float64)], axis=1), d,
+                           np.stack([d.max(axis=1), d[:, 1] * logit, d[:, 0] * logit], axis=1)], axis=1)
 
 
 def choose_threshold(confidence: np.ndarray, right: np.ndarray, target: float = TARGET_PRECISION,
@@ -228,8 +247,12 @@ def calibrate(scores, embed=None, data: CalibrationSet | None = None) -> Calibra
     probs, z, distance, reference, right = _signals(scores, embed, data)
     counts = {"held_out_photos": int((data.kinds != "non-garment").sum()),
               "non_garments": int((data.kinds == "non-garment").sum())}
-    return fit(probs, z, data.found, right, counts, distance=distance, reference=reference,
-               garment=data.accept.any(axis=1))
+    cal = fit(probs, z, data.found, right, counts, distance=distance, reference=reference,
+              garment=data.accept.any(axis=1))
+    likeness = cal.familiarity(distance)
+    if likeness is not None and data.accept.any(axis=1).any():
+        cal.familiar_floor = float(np.percentile(likeness[data.accept.any(axis=1)], 5))
+    return cal
 
 
 def sure_report(scores, embed=None, data: CalibrationSet | None = None, folds: int = 5) -> dict:
@@ -253,7 +276,7 @@ def sure_report(scores, embed=None, data: CalibrationSet | None = None, folds: i
                   distance=part(distance, train), reference=reference, garment=data.accept[train].any(axis=1))
         sure[test] = (data.found[test] & (cal.probability(probs[test], part(z, test), data.found[test],
                                                           part(distance, test)) >= cal.threshold))
-    garment = data.accept.any(axis=1)
+    garment = data.accept.any(axis=1)                          # phone photos of a Fashion-MNIST kind
     ng = data.kinds == "non-garment"
     no_class = ~garment & ~ng
     return {"garment_photos": int(garment.sum()),

@@ -93,6 +93,7 @@ class Prediction:
     label: int | None = None
     confidence: float = 0.0                      # the number the not-sure rule compares
     familiarity: float | None = None             # how familiar the input is to the network, 0..1
+    threshold: float | None = None               # the model's calibrated 'sure' threshold (None: uncalibrated)
     sure: bool = False
     reason: tuple = ("", {})                     # (i18n key, params) of why not sure; ("", {}) when sure
     error: tuple | None = None                   # (i18n key, params) when the file could not be used
@@ -140,30 +141,35 @@ def calibration_of(model):
 
 
 def calibrated(model, x: np.ndarray, found: np.ndarray):
-    """(probabilities, z, P(right) or None, threshold or None) for (N, 28, 28) inputs."""
+    """(probabilities, z, P(right) or None, threshold or None, unfamiliar (N,) bool or None)
+    for (N, 28, 28) inputs."""
     clf = Classifier.of(model)
     probs, z = photo_scores(clf, x)
     cal = calibration_of(model)
     if cal is None:
-        return probs, z, None, None
+        return probs, z, None, None, None
     distance = cal.reference.similarity(clf.features(x, max_dims=256)) if cal.reference is not None else None
-    return probs, z, cal.probability(probs, z, found, distance), cal.threshold
+    return probs, z, cal.probability(probs, z, found, distance), cal.threshold, cal.unfamiliar(distance)
 
 
 def judge(probabilities: np.ndarray, result: PhotoResult, z: float | None = None,
-          calibrated: tuple[float, float] | None = None) -> tuple:
+          calibrated: tuple | None = None) -> tuple:
     """The not-sure rule for one photo -> (label, confidence, familiarity, sure, reason).
 
-    With `calibrated` = (P(right), threshold) from the model's calibration, confidence is
-    that probability and sure means P(right) >= threshold; without it, the uncalibrated
-    rule of the module docstring."""
+    With `calibrated` = (P(right), threshold, unfamiliar or None) from the model's
+    calibration (fashion/calibration.py), confidence is that probability, sure means
+    P(right) >= threshold, and "may not be one of the 10 classes" is said only of inputs
+    less like what the network learned from than 19 garment photos in 20; without it, the
+    uncalibrated rule of the module docstring."""
     order = np.argsort(-probabilities, kind="stable")
     label, other = int(order[0]), int(order[1])
     top = float(probabilities[label])
     familiar = familiarity_of(z)
     if calibrated is not None:
-        confidence, threshold = calibrated
+        confidence, threshold, unfamiliar = (tuple(calibrated) + (None,))[:3]
         sure = bool(result.found and confidence >= threshold)
+        if unfamiliar is not None:
+            familiar = 0.0 if unfamiliar else 1.0
     else:
         confidence = top * (familiar if familiar is not None else 1.0)
         if not result.found:
@@ -207,13 +213,15 @@ def classify(model, predictions: list[Prediction]) -> list[Prediction]:
     """Classify every prepared photo in one batch and judge each (fills them in place)."""
     todo = [p for p in predictions if p.result is not None and not p.error]
     if todo:
-        probs, z, p_right, threshold = calibrated(model, np.stack([p.result.model_input for p in todo]),
-                                                  np.array([p.result.found for p in todo]))
+        probs, z, p_right, threshold, unfamiliar = calibrated(model, np.stack([p.result.model_input for p in todo]),
+                                                              np.array([p.result.found for p in todo]))
         for j, pred in enumerate(todo):
             pred.probabilities = probs[j]
+            pred.threshold = threshold
             (pred.label, pred.confidence, pred.familiarity, pred.sure,
              pred.reason) = judge(probs[j], pred.result, None if z is None else float(z[j]),
-                                  None if p_right is None else (float(p_right[j]), threshold))
+                                  None if p_right is None else
+                                  (float(p_right[j]), threshold, None if unfamiliar is None else bool(unfamiliar[j])))
     return predictions
 
 

@@ -127,9 +127,12 @@ def show_details(i: int, pred: pr.Prediction, net, path: str, mtime: float, clas
         images.append(ph.enlarge(example))
         captions.append(tr("photo.example", name=name))
     st.image(images, caption=captions, width=110)
-    familiar = "—" if pred.familiarity is None else pct(pred.familiarity)
-    st.caption(tr("photo.confidence_explained", confidence=pct(pred.confidence),
-                  familiarity=familiar, threshold=pct(pr.SURE_THRESHOLD)))
+    if pred.threshold is not None:      # the model's calibrated probability (fashion/calibration.py)
+        st.caption(tr("photo.confidence_calibrated", confidence=pct(pred.confidence), threshold=pct(pred.threshold)))
+    else:
+        familiar = "—" if pred.familiarity is None else pct(pred.familiarity)
+        st.caption(tr("photo.confidence_explained", confidence=pct(pred.confidence),
+                      familiarity=familiar, threshold=pct(pr.SURE_THRESHOLD)))
     st.markdown(f"**{tr('photo.all10')}**")
     probability_chart(pred, class_names, key=f"photo_chart_{i}")
 

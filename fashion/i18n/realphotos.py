@@ -70,4 +70,15 @@ STRINGS = {
         "personas que nunca vio ({gap} puntos de diferencia; zapatos {shoes}). Esta red también aprendió de fotos reales "
         "de móvil; una entrenada solo con imágenes de catálogo acierta mucho menos con fotos: la pregunta de "
         "generalización del cuaderno 004 del curso."),
+
+    # --- the Photo page: the one number ------------------------------------------------------
+    "photo.confidence_calibrated": (
+        "Confidence {confidence}: how often answers like this one were right on phone photos by people this "
+        "network never saw — judged from its probabilities, how much it recognises, whether a garment was found, "
+        "and how alike this looks to the photos and images it learned from. From {threshold} up the answer counts "
+        "as sure: there at least 9 answers in 10 were right.",
+        "Confianza {confidence}: con qué frecuencia respuestas como esta acertaron con fotos de móvil de personas "
+        "que esta red nunca vio, a partir de sus probabilidades, de cuánto reconoce, de si se encontró una prenda "
+        "y de cuánto se parece a las fotos e imágenes de las que aprendió. Desde {threshold} la respuesta cuenta "
+        "como segura: ahí acertaron al menos 9 de cada 10."),
 }
