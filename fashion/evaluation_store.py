@@ -161,16 +161,9 @@ def compute(classifier, dataset, model_sha256: str, sample_size: int = EXPLAIN_S
 
 def _real_photo_figures(classifier) -> dict | None:
     """Accuracy on the shipped real photos of held-out photographers (never trained on):
-    micro, macro, shoes, per kind (fashion/photo_training.py), and which photos; None
-    where the processed photos are missing."""
-    from .photoset import PhotoSetError, shipped
-    try:
-        held = shipped().part(True)
-    except PhotoSetError:
-        return None
-    from .photo_training import photo_metrics
-    figures = photo_metrics(classifier.probabilities(held.images), held)
-    return {**figures, "photos_sha256": shipped().digest()}
+    micro, macro, shoes, per kind and which photos; None where they are missing."""
+    from .photo_training import held_out_metrics
+    return held_out_metrics(classifier)
 
 
 def measured_real_photo_accuracy(model_path) -> float | None:

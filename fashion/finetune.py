@@ -386,7 +386,6 @@ def task(photos: PhotoSet, config: FinetuneConfig) -> dict:
 def run_job(spec: dict, send: Callable, stop) -> None:
     """The worker's side of a fine-tune job: the same events as a training run, then the
     model saved with its card and the before/after figures in the result."""
-    from . import registry
     from .own_photos import from_bytes
     t = spec["task"]
     try:
@@ -422,16 +421,7 @@ def run_job(spec: dict, send: Callable, stop) -> None:
         return
     summary = {**result.summary(), "test_metrics": {"accuracy": result.after["fashion_mnist"]["accuracy"]},
                "model_path": None, "command": command(config)}
-    if spec.get("save", True):
-        send("phase", phase="saving")
-        card = make_card(result, summary["command"], extra={"run_name": spec.get("name"), "preset": None})
-        try:
-            path = registry.save_model(result.model, card, spec.get("name") or f"{Path(config.base).stem}-own",
-                                       folder=spec.get("save_dir") or None, overwrite=bool(spec.get("overwrite")))
-        except OSError as e:
-            send("finished", state="failed", key="train.err.save", params={"error": e.strerror or str(e)},
-                 result=summary)
-            return
-        summary["model_path"] = str(path)
-        send("saved", model_path=str(path))
-    send("finished", state="stopped" if result.stopped_early else "done", result=summary)
+    from .worker import save_and_finish
+    card = make_card(result, summary["command"], extra={"run_name": spec.get("name"), "preset": None})
+    save_and_finish(send, spec, result.model, card, spec.get("name") or f"{Path(config.base).stem}-own", summary,
+                    result.stopped_early)

@@ -148,3 +148,18 @@ def photo_metrics(probabilities: np.ndarray, photos: PhotoSet) -> dict:
             "macro": float(np.mean(list(per_kind.values()))) if per_kind else math.nan,
             "shoes": float(np.mean(shoes)) if shoes else math.nan,
             "per_kind": per_kind, "photos": n}
+
+
+def held_out_metrics(classifier, source: str = "shipped") -> dict | None:
+    """photo_metrics of a Classifier on the photographers held out of `source` (a
+    TrainConfig.photos value; never trained on), with the photo set's SHA-256; None where
+    there are no such photos."""
+    from .photoset import PhotoSetError, resolve
+    try:
+        photos = resolve(source)
+    except PhotoSetError:
+        return None
+    held = photos.part(True)
+    if not len(held):
+        return None
+    return {**photo_metrics(classifier.probabilities(held.images), held), "photos_sha256": photos.digest()}

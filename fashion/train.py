@@ -597,16 +597,9 @@ def _all_layers(model):
 def held_out_photo_metrics(model, config: TrainConfig) -> dict | None:
     """Real-photo accuracy on the photographers held out of the photos (never trained on):
     those of `config.photos`, else the repo's shipped photos; None where there are none."""
-    from .photoset import PhotoSetError, resolve
-    try:
-        held_out = resolve(config.photos or "shipped").part(True)
-    except PhotoSetError:
-        return None
-    if not len(held_out):
-        return None
     from .classifier import Classifier
-    from .photo_training import photo_metrics
-    return photo_metrics(Classifier.of(model).probabilities(held_out.images), held_out)
+    from .photo_training import held_out_metrics
+    return held_out_metrics(Classifier.of(model), config.photos or "shipped")
 
 
 def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None = None,

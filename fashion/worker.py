@@ -31,6 +31,7 @@ import math
 import os
 import sys
 import threading
+from typing import Callable
 
 NICENESS = 10   # the server's requests come first when both want a core
 
@@ -148,20 +149,29 @@ def run(spec: dict, channel: Channel, stop: threading.Event) -> None:
                "epochs_completed": int(result.epochs_completed), "stopped_early": bool(result.stopped_early),
                "params": int(result.model.count_params()), "model_path": None, "command": cli_command(config),
                "history": {k: [float(x) for x in v] for k, v in result.history.items()}}
+    card = registry.make_card(result, summary["command"],
+                              extra={"run_name": spec.get("name"), "preset": spec.get("preset")})
+    save_and_finish(send, spec, result.model, card, spec.get("name") or config.architecture, summary,
+                    result.stopped_early)
+
+
+def save_and_finish(send: Callable, spec: dict, model, card: dict, name: str, summary: dict,
+                    stopped_early: bool) -> None:
+    """The end of every job: save the model with its card (unless the spec says not to),
+    then report it; a failed save fails the job with its reason, the figures kept."""
+    from . import registry
     if spec.get("save", True):
         send("phase", phase="saving")
-        card = registry.make_card(result, summary["command"],
-                                  extra={"run_name": spec.get("name"), "preset": spec.get("preset")})
         try:
-            path = registry.save_model(result.model, card, spec.get("name") or config.architecture,
-                                       folder=spec.get("save_dir") or None, overwrite=bool(spec.get("overwrite")))
+            path = registry.save_model(model, card, name, folder=spec.get("save_dir") or None,
+                                       overwrite=bool(spec.get("overwrite")))
         except OSError as e:
             send("finished", state="failed", key="train.err.save", params={"error": e.strerror or str(e)},
                  result=summary)
             return
         summary["model_path"] = str(path)
         send("saved", model_path=str(path))
-    send("finished", state="stopped" if result.stopped_early else "done", result=summary)
+    send("finished", state="stopped" if stopped_early else "done", result=summary)
 
 
 def main() -> int:

@@ -130,6 +130,17 @@ def launch_chromium(playwright, extra_args=()):
                                       args=CHROMIUM_ARGS + list(extra_args))
 
 
+def camera_page(playwright, video):
+    """(browser, page) of a Chromium whose webcam plays the .y4m file `video` (camera
+    allowed, English, desktop size); the caller closes the browser."""
+    b = launch_chromium(playwright, ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                                     f"--use-file-for-fake-video-capture={video}"])
+    context = b.new_context(locale="en-US", viewport={"width": 1400, "height": 1000}, permissions=["camera"])
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    return b, pg
+
+
 @pytest.fixture(scope="session")
 def browser(playwright_instance):
     b = launch_chromium(playwright_instance)

@@ -8,7 +8,7 @@ import re
 
 import cv2
 import numpy as np
-from conftest import ARTIFACTS, assert_no_exception, launch_chromium, wait_for_app
+from conftest import ARTIFACTS, assert_no_exception, camera_page, wait_for_app
 from test_photo import background, tshirt_mask
 
 SHOTS = 6          # fashion.own_photos.MIN_PER_CLASS
@@ -53,14 +53,8 @@ def take_shots(pg, class_name: str, n: int) -> None:
 def test_photograph_two_classes_finetune_to_the_end_and_use_it(app_server, playwright_instance, tmp_path):
     video = tmp_path / "clothes.y4m"
     write_y4m(video)
-    browser = launch_chromium(playwright_instance, ["--use-fake-ui-for-media-stream",
-                                                    "--use-fake-device-for-media-stream",
-                                                    f"--use-file-for-fake-video-capture={video}"])
+    browser, pg = camera_page(playwright_instance, video)
     try:
-        context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000},
-                                      permissions=["camera"])
-        pg = context.new_page()
-        pg.set_default_timeout(60_000)
         pg.goto(app_server.url + "/own_photos")
         wait_for_app(pg)
         pg.get_by_text("Privacy: your photos stay in this browser session").wait_for()

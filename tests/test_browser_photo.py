@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-from conftest import ARTIFACTS, assert_no_exception, launch_chromium, wait_for_app
+from conftest import ARTIFACTS, assert_no_exception, camera_page, wait_for_app
 from test_photo import background, encode, garment_photo, tshirt_mask
 
 ANSWER = '[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentWarning"]'
@@ -61,14 +61,8 @@ def write_y4m(path, frames: int = 15) -> None:
 def test_take_a_picture_with_the_webcam_and_see_an_answer(app_server, playwright_instance, tmp_path):
     video = tmp_path / "garment.y4m"
     write_y4m(video)
-    browser = launch_chromium(playwright_instance, ["--use-fake-ui-for-media-stream",
-                                                    "--use-fake-device-for-media-stream",
-                                                    f"--use-file-for-fake-video-capture={video}"])
+    browser, pg = camera_page(playwright_instance, video)
     try:
-        context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 1000},
-                                      permissions=["camera"])
-        pg = context.new_page()
-        pg.set_default_timeout(60_000)
         open_photo_page(pg, app_server.url)
         pg.get_by_text("Use the webcam").click()
         button = pg.locator('[data-testid="stCameraInputButton"]')
