@@ -68,7 +68,8 @@ def test_tiny_run_progress_moves_result_shows_and_becomes_active(app_server, pag
     values = [float(v) for v, text in seen if v and " · batch " in text]   # the training bar (phases have their own)
     moving = [v for v in values if 0 < v < 100]
     assert len(set(values)) >= 2 and moving, f"the progress bar did not move: {seen}"
-    assert any("Epoch 1/3" in text for _, text in seen), seen
+    # the bar names the epoch it is in (which ones a 1 s poll catches depends on the machine's speed)
+    assert any(re.search(r"Epoch [123]/3 · batch \d+/\d+", text) for _, text in seen), seen
     assert values == sorted(values), f"progress went backwards: {seen}"
 
     # the result, the curves, and the model made active at once
