@@ -36,6 +36,7 @@ def test_upload_two_photos_and_see_an_answer_for_each(app_server, page, tmp_path
     answers = wait_for_answers(page, 2)
     assert len(answers) == 2
     assert all(("Answer:" in a) or ("Not sure" in a) for a in answers), answers
+    page.get_by_text("what the network sees (28×28)").first.wait_for()   # image captions follow their images
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "navy shirt.jpg" in body and "white shirt.png" in body
     assert "what the network sees (28×28)" in body and "Answered by the model" in body   # the compact card
