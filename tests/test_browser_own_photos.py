@@ -8,6 +8,7 @@ import re
 
 import cv2
 import numpy as np
+from playwright.sync_api import expect
 from conftest import ARTIFACTS, assert_no_exception, camera_page, wait_for_app
 from test_photo import background, tshirt_mask
 
@@ -81,10 +82,9 @@ def test_photograph_two_classes_finetune_to_the_end_and_use_it(app_server, playw
         pg.get_by_text("Fine-tune finished").wait_for(timeout=600_000)
         pg.get_by_role("button", name="Use it now on the Photo page").wait_for()   # the whole result is drawn
         wait_for_app(pg)
-        text = main.inner_text()
         for words in ("Your held-out photos (4)", "Real phone photos shipped with the studio",
                       "Fashion-MNIST test (10000 images)", "Saved as a new model"):
-            assert words in text, words
+            expect(main).to_contain_text(words, timeout=60_000)      # retried: the page may still be re-drawing
         table = main.locator('[data-testid="stTable"]')
         assert table.count() == 1, table.count()
         assert "before" in table.inner_text().lower() and "after" in table.inner_text().lower()
