@@ -86,10 +86,10 @@ def test_photograph_two_classes_finetune_to_the_end_and_use_it(app_server, playw
                       "Fashion-MNIST test (10000 images)", "Saved as a new model"):
             expect(main).to_contain_text(words, timeout=60_000)      # retried: the page may still be re-drawing
         table = main.locator('[data-testid="stTable"]')
-        assert table.count() == 1, table.count()
+        expect(table).to_have_count(1, timeout=60_000)
         assert "before" in table.inner_text().lower() and "after" in table.inner_text().lower()
-        assert pg.locator('[data-testid="stMetric"]').count() >= 3
-        assert main.locator('.js-plotly-plot').count() >= 2          # confusion before and after
+        expect(pg.locator('[data-testid="stMetric"]').nth(2)).to_be_visible(timeout=60_000)   # at least 3
+        expect(main.locator('.js-plotly-plot').nth(1)).to_be_visible(timeout=60_000)          # confusion before and after
         assert_no_exception(pg)
         ARTIFACTS.mkdir(exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / "test_own_photos_finetuned.png"), full_page=True)
