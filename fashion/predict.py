@@ -29,6 +29,7 @@ skirts (no Fashion-MNIST class) against phone photos of the ten classes.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,6 +151,31 @@ def calibrated(model, x: np.ndarray, found: np.ndarray):
         return probs, z, None, None, None
     distance = cal.reference.similarity(clf.features(x, max_dims=256)) if cal.reference is not None else None
     return probs, z, cal.probability(probs, z, found, distance), cal.threshold, cal.unfamiliar(distance)
+
+
+def warm_up(model) -> None:
+    """Pay now what the first photo would otherwise pay: tracing the compiled passes, the
+    network's usual energy and the calibration fit (2-3 s of CPU on a laptop core)."""
+    calibrated(model, np.zeros((1, 28, 28), np.float32), np.array([True]))
+
+
+def warm_up_in_background(model) -> threading.Thread:
+    """Start warm_up once per model, on a daemon thread (the Photo page calls this when it
+    opens, so a class of 20 uploading at once is not queued behind the calibration fit).
+    A failure is left for the foreground call, which explains it."""
+    clf = Classifier.of(model)
+
+    def run() -> None:
+        try:
+            warm_up(clf)
+        except Exception:
+            pass
+
+    def start() -> threading.Thread:
+        thread = threading.Thread(target=run, name="fashion-warm-up", daemon=True)
+        thread.start()
+        return thread
+    return clf.memo("predict.warm_up", start)
 
 
 def judge(probabilities: np.ndarray, result: PhotoResult, z: float | None = None,

@@ -89,8 +89,8 @@ def thumbnail(image: np.ndarray, size: int = 168) -> np.ndarray:
     return np.asarray(im)
 
 
-def show_prediction(i: int, pred: pr.Prediction, net, path: str, mtime: float, class_names: list[str],
-                    newest: bool = False) -> None:
+def show_prediction(i: int, pred: pr.Prediction, digest: str, net, path: str, mtime: float,
+                    class_names: list[str], newest: bool = False) -> None:
     """One compact card: the photo and the 28x28 it became side by side, the answer with its
     one calibrated probability, the top-3 bars; the steps and Grad-CAM wait in an expander."""
     result = pred.result
@@ -109,8 +109,13 @@ def show_prediction(i: int, pred: pr.Prediction, net, path: str, mtime: float, c
             st.progress(float(p), text=f"{class_names[k]} · {pct(p)}")
         st.caption(tr("photo.answered_by", model=model_name(path)))
 
-        with st.expander(tr("photo.details"), icon=":material/zoom_in:"):
-            show_details(i, pred, net, path, mtime, class_names)
+        # Lazy: the steps, the nearest example, all ten scores and Grad-CAM are computed only
+        # while this expander is open (a class of 20 uploading at once pays for the card only).
+        details = st.expander(tr("photo.details"), icon=":material/zoom_in:", on_change="rerun",
+                              key=f"photo_details_{i}_{digest[:12]}")
+        if details.open:
+            with details:
+                show_details(i, pred, net, path, mtime, class_names)
 
 
 def show_details(i: int, pred: pr.Prediction, net, path: str, mtime: float, class_names: list[str]) -> None:
@@ -194,6 +199,7 @@ st.caption(tr("photo.intro"))
 net = model()
 if net is None:
     st.stop()
+pr.warm_up_in_background(net)      # calibration and compiled passes, while the student picks a photo
 path = active_model_path()
 mtime = model_mtime(path)
 class_names = names()
@@ -215,10 +221,10 @@ if not sources:
     st.stop()
 
 with st.spinner(tr("photo.working")):
-    predictions = []
+    predictions, content = [], []
     for file_name, data in sources:
-        digest = hashlib.sha1(data).hexdigest()
-        predictions.append(_prepare(digest, data, re.split(r"[\\/]", file_name)[-1]))
+        content.append(hashlib.sha1(data).hexdigest())
+        predictions.append(_prepare(content[-1], data, re.split(r"[\\/]", file_name)[-1]))
     try:
         pr.classify(net, predictions)
     except Exception as e:  # a model that cannot take these inputs: explain, no stack trace
@@ -244,7 +250,7 @@ for rank, i in enumerate(order):
         st.info(tr("photo.more", n=DETAILED))
         break
     try:
-        show_prediction(i, pred, net, path, mtime, class_names, newest=shown == 0)
+        show_prediction(i, pred, content[i], net, path, mtime, class_names, newest=shown == 0)
     except Exception:  # never a stack trace on the page
         st.error(tr("photo.failed", name=plain(pred.file)))
     shown += 1

@@ -123,3 +123,16 @@ def test_the_one_number_is_the_calibrated_probability(model, tmp_path):
     assert row["confidence"] == pytest.approx(float(p_right[0]), abs=1e-5)
     assert row["confidence"] == pytest.approx(pred.confidence, abs=1e-5)
     assert row["sure"] == bool(pred.result.found and p_right[0] >= threshold)
+
+
+def test_warm_up_in_background_fits_the_calibration_once_before_any_photo():
+    """The Photo page warms the model up when it opens: the calibration fit and compiled
+    passes are paid for before the first upload, once per model however often it asks."""
+    clf = Classifier.load(DEFAULT_MODEL)            # a fresh model: nothing memoised yet
+    assert "predict.calibration" not in clf._memo
+    first = predict.warm_up_in_background(clf.model)
+    assert predict.warm_up_in_background(clf.model) is first      # started once
+    first.join(timeout=120)
+    assert not first.is_alive()
+    assert clf._memo.get("predict.calibration") is not None
+    assert predict.calibration_of(clf.model) is clf._memo["predict.calibration"]   # the first photo reuses it

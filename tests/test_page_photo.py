@@ -25,6 +25,15 @@ def captions(at) -> list[str]:
     return [c for im in at.image for c in im.captions]
 
 
+def open_details(at) -> list[str]:
+    """Open every card's lazy details expander (as a click does) and rerun; their keys."""
+    keys = [e.key for e in at.expander if (e.key or "").startswith("photo_details_")]
+    for key in keys:
+        at.session_state[key] = True
+    at.run()
+    return keys
+
+
 def answers(at) -> list[str]:
     return [e.value for e in at.success] + [e.value for e in at.warning]
 
@@ -46,6 +55,11 @@ def test_two_uploads_and_a_bad_file_give_two_answers_a_table_and_a_message():
     # one answer box per usable photo: "Answer: ..." or "Not sure. ... Best guess: ..."
     found = answers(at)
     assert len(found) == 2 and all(("Answer:" in a) or ("Not sure" in a) for a in found)
+    # the details wait, closed and not computed, until their expander is opened
+    assert "original" not in captions(at) and not at.get("plotly_chart")
+    assert len(open_details(at)) == 2
+    assert_no_exception(at)
+    text = all_text(at)
     # the steps strip, the real example, the heat maps
     shown = " | ".join(captions(at))
     for caption in ("original", "oriented", "garment found", "cropped", "model input 28×28",
@@ -86,7 +100,10 @@ def test_webcam_photo_in_spanish():
     assert len(found) == 1 and (("Respuesta:" in found[0]) or ("No estoy seguro" in found[0]))
     text = all_text(at)
     assert "foto de la cámara" in text and "Respuesta del modelo" in text
-    assert "entrada del modelo 28×28" in captions(at)
+    assert "entrada del modelo 28×28" not in captions(at)      # the steps wait behind the expander
+    assert len(open_details(at)) == 1
+    assert_no_exception(at)
+    assert "entrada del modelo 28×28" in captions(at) and len(at.get("plotly_chart")) == 1
 
 
 def test_a_blank_image_is_refused_in_words():

@@ -107,6 +107,7 @@ ENGLISH_NUMBER = re.compile(r"\d+\.\d+\s?%|\b[1-9]\d{1,2},\d{3}\b")
 def rendered(tmp_path_factory):
     """Every page in Spanish, rendered once (a photo uploaded on the Photo page)."""
     import os
+    from test_page_photo import open_details
     from test_photo import encode, garment_photo
     old = os.environ.get("FASHION_EXPLAIN_SAMPLE")
     os.environ["FASHION_EXPLAIN_SAMPLE"] = "300"
@@ -120,6 +121,7 @@ def rendered(tmp_path_factory):
                     [("camisa.jpg", encode(shirt, "JPEG", quality=90), "image/jpeg"),
                      ("otra.jpg", encode(shirt, "JPEG", quality=70), "image/jpeg")])
                 at.run()
+                open_details(at)            # the steps, scores and heat maps are checked too
             assert not at.exception, (page, [e.value for e in at.exception])
             texts[page] = page_text(at)
     finally:
