@@ -30,8 +30,9 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
-from .data import CLASS_NAMES, NUM_CLASSES
+from .data import CLASS_NAMES, NUM_CLASSES, class_names
 from .errors import StudioError
+from .i18n import t
 from .photo import ACCEPTED_EXTENSIONS, PhotoError, preprocess
 from .photoset import PhotoSet, process_file
 
@@ -44,7 +45,18 @@ HOLDOUT_SHARE = 0.25               # of each class's photos, never trained on
 
 
 class OwnPhotosError(StudioError, ValueError):
-    """Photos that cannot be fine-tuned on; `key`/`params` name a translated message."""
+    """Photos that cannot be fine-tuned on; `key`/`params` name a translated message.
+    Where it names classes (`class_counts`: "label:count,..."), they are named in the
+    language of the message, not in English."""
+
+    def message(self, lang: str = "en") -> str:
+        params = dict(self.params)
+        counts = params.pop("class_counts", "")
+        if counts:
+            names = class_names(lang)
+            params["classes"] = ", ".join(f"{names[int(k)]} ({n})"
+                                          for k, n in (pair.split(":") for pair in counts.split(",")))
+        return t(self.key, lang, **params)
 
 
 # --- class names as folder names -------------------------------------------------------------
@@ -125,11 +137,13 @@ def check_counts(counts: dict[int, int]) -> None:
     if few:
         raise OwnPhotosError("own.error.too_few", minimum=MIN_PER_CLASS,
                              classes=", ".join(f"{english_name(k)} ({n})" for k, n in few.items()),
+                             class_counts=",".join(f"{k}:{n}" for k, n in few.items()),
                              missing=max(MIN_PER_CLASS - n for n in few.values()))
     many = {k: n for k, n in sorted(counts.items()) if n > MAX_PER_CLASS}
     if many:
         raise OwnPhotosError("own.error.too_many", maximum=MAX_PER_CLASS,
-                             classes=", ".join(f"{english_name(k)} ({n})" for k, n in many.items()))
+                             classes=", ".join(f"{english_name(k)} ({n})" for k, n in many.items()),
+                             class_counts=",".join(f"{k}:{n}" for k, n in many.items()))
 
 
 def counts_of(labels) -> dict[int, int]:

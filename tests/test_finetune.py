@@ -16,6 +16,7 @@ import pytest
 from conftest import REPO
 from fashion import finetune as ft
 from fashion import jobs, own_photos as op, registry
+from fashion.data import class_names
 from fashion.own_photos import OwnPhotosError
 from fashion.photoset import shipped
 from test_photo_training import garment_jpeg
@@ -74,7 +75,8 @@ def test_too_few_photos_are_refused_with_how_many_are_needed():
         op.from_images(images, labels)
     assert e.value.key == "own.error.too_few" and e.value.params["missing"] == op.MIN_PER_CLASS - 4
     assert f"at least {op.MIN_PER_CLASS}" in str(e.value) and "Trouser (4)" in str(e.value)
-    assert "al menos" in e.value.message("es")
+    spanish = e.value.message("es")          # the classes named in Spanish, not in English
+    assert "al menos" in spanish and f"{class_names('es')[1]} (4)" in spanish and "Trouser" not in spanish
     with pytest.raises(OwnPhotosError, match="at most"):
         op.from_images(np.zeros((op.MAX_PER_CLASS + 1, 28, 28), np.uint8), [2] * (op.MAX_PER_CLASS + 1))
 
