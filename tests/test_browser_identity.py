@@ -8,10 +8,9 @@ import json
 import re
 import shutil
 
-import pytest
 from playwright.sync_api import expect
 
-from conftest import REPO, assert_no_exception, run_page, wait_for_app
+from conftest import REPO, assert_no_exception, wait_for_app
 from fashion import preferences, registry
 from fashion.i18n import t
 

@@ -4,7 +4,6 @@ Streamlit's private names."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from conftest import REPO
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import REPO, all_text, run_page
+from conftest import REPO, run_page
 from fashion import registry
 from fashion.i18n import t
 

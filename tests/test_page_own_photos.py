@@ -3,7 +3,6 @@ class as their 28x28 inputs with counts, removing one, the two fine-tune choices
 refusal of a class with too few photos (naming how many are needed)."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from conftest import all_text, run_page

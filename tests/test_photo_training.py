@@ -1,7 +1,6 @@
 """Learning from real photos: the photo folder reader, its cache, the shipped arrays, the
 partial-label loss, outlier exposure, and refusals before training starts."""
 import io
-import json
 import subprocess
 import sys
 from pathlib import Path
