@@ -18,6 +18,9 @@ The classroom rules live here, not in the pages:
   teacher, may stop it; job ids are unguessable (secrets.token_urlsafe);
 - one queued-or-running run per owner; server-wide caps on epochs and on the queue
   (`Limits`, from `.streamlit/secrets.toml` or environment variables);
+- a run name already taken (name_clash) is the page's to ask about: replacing a saved
+  model is for the browser that trained it (its card keeps a one-way tag of the owner)
+  or the teacher, never a shipped model nor the name of a run still training;
 - the worker saves its model to the registry itself and reports the path, so the
   server never holds a training's memory; a worker that crashes, is killed or runs out
   of memory becomes a FAILED job with an i18n-keyed message, and the server goes on;
@@ -124,6 +127,28 @@ class Limits:
                    max_epochs=pick("max_epochs", ENV_MAX_EPOCHS, cls.max_epochs),
                    max_queue=pick("max_queue", ENV_MAX_QUEUE, cls.max_queue),
                    worker_threads=pick("worker_threads", ENV_WORKER_THREADS, default_worker_threads()))
+
+
+@dataclass
+class NameClash:
+    """A run name that is already taken, for the page to ask about (never renamed behind
+    the user's back). kind: "model" (a saved model of the user's registry), "shipped" (a
+    model that comes with the app) or "run" (a queued or running run that will save under
+    it). `suggestion` is a free name that keeps both; `may_replace` says whether the
+    requester may replace the saved model, and `refusal` (an i18n key) why not."""
+    name: str
+    kind: str
+    taken_by: str
+    model: object | None
+    may_replace: bool
+    suggestion: str
+
+    @property
+    def refusal(self) -> str | None:
+        if self.may_replace:
+            return None
+        return {"shipped": "train.err.replace_shipped", "run": "train.err.replace_run"}.get(
+            self.kind, "train.err.replace_not_yours")
 
 
 class JobRefused(Exception):
@@ -422,12 +447,15 @@ class JobManager:
 
     def submit(self, config: TrainConfig, name: str | None = None, preset: str | None = None,
                save: bool = True, listener: Callable[[Event], None] | None = None,
-               owner: str | None = None, overwrite: bool = False, task: dict | None = None) -> Job:
+               owner: str | None = None, overwrite: bool = False, task: dict | None = None,
+               teacher: bool = False) -> Job:
         """Queue a training run; it starts as soon as a slot is free. A config that cannot
         work raises ValueError, a request the classroom rules refuse raises JobRefused,
         before anything is queued. overwrite: the saved model replaces one of the same name
-        (the user was asked); otherwise a taken name gets a numeric suffix. task: another
-        kind of run than train(config), run by the worker (fashion/finetune.py's task())."""
+        (the user was asked, see name_clash) — refused unless `owner` may replace it (its
+        owner, or the teacher; never a shipped model, nor a name a queued or running run
+        holds); otherwise a taken name gets a numeric suffix. task: another kind of run
+        than train(config), run by the worker (fashion/finetune.py's task())."""
         config = dataclasses.replace(config).validate()
         if config.epochs > self.limits.max_epochs:
             raise JobRefused("train.err.epochs_cap", limit=self.limits.max_epochs)
@@ -435,6 +463,10 @@ class JobManager:
         with self._lock:
             if owner is not None and self.active_job_of(owner) is not None:
                 raise JobRefused("train.err.one_per_browser")
+            if overwrite and save:
+                clash = self.name_clash(name, requester=owner, teacher=teacher)
+                if clash is not None and not clash.may_replace:
+                    raise JobRefused(clash.refusal, name=clash.taken_by)
             running = sum(1 for j in self._jobs.values() if j.state == RUNNING)
             if running >= self.limits.max_running and len(self._queue) >= self.limits.max_queue:
                 raise JobRefused("train.err.queue_full", limit=self.limits.max_queue)
@@ -449,6 +481,27 @@ class JobManager:
             self._forget_old()
         self._dispatch()
         return job
+
+    def name_clash(self, name: str | None, requester: str | None = None, teacher: bool = False) -> NameClash | None:
+        """What already holds this run name, if anything: a queued or running run that will
+        save under it, a shipped model, or a saved model (see NameClash). None when free."""
+        from . import registry
+        name = (name or "").strip()
+        if not name:
+            return None
+        folder = self._save_dir or registry.user_dir()
+        stem = registry.safe_name(name)
+        with self._lock:
+            running = [j for j in self._jobs.values() if j.active and j.save]
+        holder = next((j for j in running if registry.safe_name(j.name) == stem), None)
+        taken = [j.name for j in running]
+        if holder is not None:
+            return NameClash(name, "run", holder.name, None, False, registry.free_name(name, folder, taken))
+        entry = registry.find_model(name, folder)
+        if entry is None:
+            return None
+        return NameClash(name, "shipped" if entry.shipped else "model", entry.display_name, entry,
+                         registry.may_replace(entry, requester, teacher), registry.free_name(name, folder, taken))
 
     def get(self, job_id: str | None) -> Job | None:
         with self._lock:
@@ -606,6 +659,7 @@ class JobManager:
         return {"job_id": job.id, "config": job.config.to_dict(), "name": job.name, "preset": job.preset,
                 "save": job.save, "overwrite": job.overwrite, "save_dir": str(self._save_dir or registry.user_dir()),
                 "backup_dir": str(self.job_dir(job) / "backup"), "threads": self.limits.worker_threads,
+                "owner_tag": registry.owner_tag(job.owner),
                 "stop": bool(job.finalize or job.stop_requested), "task": job.task}
 
     def _train(self, job: Job) -> None:

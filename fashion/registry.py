@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -244,25 +245,22 @@ def list_models() -> Listing:
 
 def _atomic_write_bytes(target: Path, write) -> None:
     """Call write(tmp_path) then move the temp file over target in one step."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # the owner's pid is in the name, so a left-over of a killed save can be told from a live one
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".tmp-{os.getpid()}-{target.stem}-", suffix=target.suffix)
-    os.close(fd)
+    tmp = _temp_beside(Path(target), write)
     try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; models are meant to be shared
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
 
 
+def _dump_card(path, card: dict) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(card, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+
 def write_card(path: Path, card: dict) -> None:
-    def write(tmp):
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(card, f, indent=2, ensure_ascii=False)
-            f.write("\n")
-    _atomic_write_bytes(Path(path), write)
+    _atomic_write_bytes(Path(path), lambda tmp: _dump_card(tmp, card))
 
 
 _TEMP_PID = re.compile(r"^\.tmp-(\d+)-")
@@ -363,23 +361,131 @@ def reserve_name(folder: Path, base: str) -> Path:
     raise RuntimeError(f"no free model name for {base!r} in {folder}")
 
 
+def owner_tag(owner: str | None) -> str | None:
+    """What a model card records of the browser that trained it: a one-way tag of the
+    browser's identity (never the identity itself, which works like a password)."""
+    if not owner:
+        return None
+    return hashlib.sha256(("fashion-studio-owner:" + str(owner)).encode("utf-8")).hexdigest()[:32]
+
+
+def find_model(name: str, folder: Path | None = None) -> ModelEntry | None:
+    """The saved model that a new model called `name` would collide with: a shipped model
+    of that (safe) name, else the one in folder (the user's registry). None when it is free."""
+    stem = safe_name(name)
+    for where, shipped in ((SHIPPED_DIR, True), (Path(folder) if folder else user_dir(), False)):
+        path = where / f"{stem}.keras"
+        if path.is_file():
+            try:
+                card, valid = read_card(path.with_suffix(".json")), True
+            except (OSError, CardError):
+                card, valid = {}, False
+            return ModelEntry(stem, path, card, shipped, card_valid=valid)
+    return None
+
+
+def may_replace(entry: ModelEntry, requester: str | None = None, teacher: bool = False) -> bool:
+    """Whether a browser may replace this saved model with a new one of the same name: never
+    a shipped model; the teacher always; otherwise only the browser its card names as owner."""
+    if entry.shipped:
+        return False
+    if teacher:
+        return True
+    recorded = entry.card.get("owner") if entry.card_valid else None
+    mine = owner_tag(requester)
+    return isinstance(recorded, str) and bool(mine) and hmac.compare_digest(recorded, mine)
+
+
+def free_name(name: str, folder: Path | None = None, taken=()) -> str:
+    """The first of name-2, name-3... that no shipped model, no saved model in folder, no
+    save in progress and no name in `taken` has (the name as typed, unicode kept)."""
+    folder = Path(folder) if folder else user_dir()
+    busy = {safe_name(t) for t in taken}
+    for n in range(2, 10000):
+        candidate = f"{clean_display_name(name) or 'model'}-{n}"
+        stem = safe_name(candidate)
+        if stem in busy or (SHIPPED_DIR / f"{stem}.keras").exists() or (folder / f"{stem}.keras").exists() \
+                or (folder / f".{stem}.reserved").exists():
+            continue
+        return candidate
+    raise RuntimeError(f"no free model name for {name!r} in {folder}")
+
+
+def _hold_name(folder: Path, stem: str, timeout: float = 120.0) -> None:
+    """Reserve `stem` in folder for a replacing save, waiting for another save of the same
+    name to finish (a reservation of a save that died is taken over)."""
+    lock = folder / f".{stem}.reserved"
+    deadline = time.time() + timeout
+    while not _try_reserve(lock):
+        if _is_stale(lock, _reservation_pid(lock), time.time()):
+            try:
+                lock.unlink()
+            except OSError:
+                pass
+            continue
+        if time.time() > deadline:
+            raise OSError(errno.EBUSY, f"another save of {stem} is still running")
+        time.sleep(0.2)
+
+
+def _temp_beside(target: Path, write) -> str:
+    """write(tmp) into a temp file beside target (same folder, so os.replace is atomic);
+    the temp file's path, or the exception with nothing left behind."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # the owner's pid is in the name, so a left-over of a killed save can be told from a live one
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".tmp-{os.getpid()}-{target.stem}-", suffix=target.suffix)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; models are meant to be shared
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def _remove_stored_evaluation(model_path: Path) -> None:
+    """Delete the model's stored evaluation (fashion/evaluation_store.py) if any."""
+    from .evaluation_store import store_paths
+    for p in store_paths(model_path):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+
+
 def save_model(model, card: dict, name: str, folder: Path | None = None, overwrite: bool = False) -> Path:
     """Save model and card atomically; returns the .keras path. Without overwrite, a
-    taken name gets a numeric suffix. The name as given (unicode and all) is kept in the
-    card as display_name; the file name is its safe transliteration."""
+    taken name gets a numeric suffix; with it, the model of that name is replaced (the
+    caller asked the user). The name as given (unicode and all) is kept in the card as
+    display_name; the file name is its safe transliteration.
+
+    Both files are written to temp files first and only then moved into place, the model
+    before its card: a save that fails (disk full, a model Keras cannot write) leaves the
+    old model and card exactly as they were. A replaced model's stored evaluation goes
+    (it is another model's)."""
     folder = Path(folder) if folder else user_dir()
     clean_stale(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     if overwrite:
         path = folder / f"{safe_name(name)}.keras"
-        folder.mkdir(parents=True, exist_ok=True)
+        _hold_name(folder, path.stem)
     else:
         path = reserve_name(folder, name)
+    temps = []
     try:
-        _atomic_write_bytes(path, model.save)
+        temps.append(_temp_beside(path, model.save))
         card = {**card, "name": path.stem, "file": path.name,
                 "display_name": clean_display_name(name) or path.stem}
-        write_card(path.with_suffix(".json"), card)
+        temps.append(_temp_beside(path.with_suffix(".json"), lambda tmp: _dump_card(tmp, card)))
+        os.replace(temps[0], path)
+        _remove_stored_evaluation(path)
+        os.replace(temps[1], path.with_suffix(".json"))
     finally:
+        for tmp in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
         reserved = folder / f".{path.stem}.reserved"
         if reserved.exists():
             reserved.unlink()
@@ -407,11 +513,14 @@ def _first_line(e: BaseException) -> str:
 
 
 def delete_model(entry: ModelEntry) -> None:
+    """Delete a user's model: its file, its stored evaluation, its card."""
     if entry.shipped:
         raise ValueError("shipped models cannot be deleted")
-    for p in (entry.path, entry.card_path):
-        if p.exists():
-            p.unlink()
+    if entry.path.exists():
+        entry.path.unlink()
+    _remove_stored_evaluation(entry.path)
+    if entry.card_path.exists():
+        entry.card_path.unlink()
 
 
 def make_card(result, command: str, extra: dict | None = None) -> dict:

@@ -162,6 +162,8 @@ def save_and_finish(send: Callable, spec: dict, model, card: dict, name: str, su
     from . import registry
     if spec.get("save", True):
         send("phase", phase="saving")
+        if spec.get("owner_tag"):
+            card = {**card, "owner": spec["owner_tag"]}    # who may replace it later
         try:
             path = registry.save_model(model, card, name, folder=spec.get("save_dir") or None,
                                        overwrite=bool(spec.get("overwrite")))

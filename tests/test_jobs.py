@@ -121,6 +121,56 @@ def test_ownership_per_browser_limit_and_caps(studio_home):
     assert m.active_job_of("alice") is None
 
 
+def test_a_taken_name_is_replaced_only_when_asked_and_allowed(studio_home):
+    """A run name already taken is reported (name_clash), never silently suffixed when the
+    user chose to replace: the browser that trained the model replaces it through the
+    worker (same file, its card, its stale evaluation gone); another browser may not, the
+    teacher may, nobody replaces the shipped model or the name of a run still training."""
+    from fashion import evaluation_store, registry
+    import keras
+    m = jobs.JobManager(max_running=1)
+    old = registry.save_model(keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                                                keras.layers.Dense(10, activation="softmax")]),
+                              {"test_metrics": {"accuracy": 0.5}, "owner": registry.owner_tag("alice")}, "Mi red")
+    evaluation_store.write_store(old, evaluation_store.StoredEvaluation(
+        evaluation_store.file_sha256(old), np.full((3, 10), 0.1, dtype=np.float32), np.arange(3), np.arange(1),
+        np.zeros((1, 2), dtype=np.float32), {"accuracy": 0.0, "sample_size": 1}))
+
+    clash = m.name_clash("Mi red", requester="alice")
+    assert clash.kind == "model" and clash.taken_by == "Mi red" and clash.may_replace
+    assert clash.suggestion == "Mi red-2" and clash.model.path == old
+    assert not m.name_clash("Mi red", requester="bob").may_replace
+    assert m.name_clash("Mi red", requester="bob", teacher=True).may_replace
+    assert m.name_clash("another name", requester="alice") is None
+    with pytest.raises(jobs.JobRefused) as refused:
+        m.submit(TINY, name="Mi red", owner="bob", overwrite=True)
+    assert (refused.value.key, refused.value.params) == ("train.err.replace_not_yours", {"name": "Mi red"})
+    shipped = registry.DEFAULT_MODEL.stem
+    assert m.name_clash(shipped, requester="alice", teacher=True).kind == "shipped"
+    with pytest.raises(jobs.JobRefused) as refused:
+        m.submit(TINY, name=shipped, owner="bob", overwrite=True, teacher=True)
+    assert refused.value.key == "train.err.replace_shipped"
+    assert m.jobs() == [], "refused before anything is queued"
+
+    job = m.submit(TINY, name="Mi red", owner="alice", overwrite=True)
+    try:
+        held = m.name_clash("Mi red", requester="carol", teacher=True)
+        assert held.kind == "run" and not held.may_replace and held.suggestion == "Mi red-2"
+        with pytest.raises(jobs.JobRefused) as refused:
+            m.submit(TINY, name="Mi red", owner="carol", overwrite=True, teacher=True)
+        assert refused.value.key == "train.err.replace_run"
+    finally:
+        assert job.wait(RUN_S), "the job did not finish"
+    snap = job.snapshot()
+    assert snap["state"] == jobs.DONE, snap["error"]
+    assert snap["result"]["model_path"] == str(old), "replaced, not renamed"
+    assert sorted(p.name for p in old.parent.iterdir()) == ["Mi-red.json", "Mi-red.keras"], "the old store is gone"
+    entry = registry.find_model("Mi red")
+    assert entry.card["owner"] == registry.owner_tag("alice")
+    assert entry.card["test_metrics"]["accuracy"] == snap["result"]["test_metrics"]["accuracy"], "the run's card"
+    assert registry.load_model(old).count_params() > 7850, "the trained CNN, not the old one-layer model"
+
+
 def test_limits_from_settings_then_environment(monkeypatch):
     monkeypatch.setenv(jobs.ENV_MAX_TRAININGS, "3")
     monkeypatch.setenv(jobs.ENV_MAX_EPOCHS, "12")

@@ -86,3 +86,94 @@ def test_oversized_model_is_refused(studio_home, monkeypatch):
     monkeypatch.setattr(registry, "MAX_MODEL_BYTES", 1000)
     with pytest.raises(ValueError, match="refused"):
         registry.load_model(path)
+
+
+# --- replacing a model of the same name, deleting, and what a replaced model leaves ----------
+
+def tiny(units=4):
+    """A small real Keras model; `units` makes two of them different files."""
+    return keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(units),
+                             keras.layers.Dense(10, activation="softmax")])
+
+
+def stored_evaluation_of(path):
+    """Write a (small, real-format) stored evaluation beside the model file `path`."""
+    import numpy as np
+    from fashion import evaluation_store as es
+    probs = np.full((5, 10), 0.1, dtype=np.float32)
+    stored = es.StoredEvaluation(es.file_sha256(path), probs, np.arange(5), np.arange(2),
+                                 np.zeros((2, 3), dtype=np.float32), {"accuracy": 0.2, "sample_size": 2})
+    es.write_store(path, stored)
+    return es.store_paths(path)
+
+
+def test_replacing_a_model_swaps_both_files_and_drops_its_stale_evaluation(studio_home):
+    from fashion import evaluation_store as es
+    old = registry.save_model(tiny(4), card(0.8), "mine")
+    npz, meta = stored_evaluation_of(old)
+    old_npz, old_meta = npz.read_bytes(), meta.read_bytes()
+    assert es.read_store(old) is not None
+    old_hash = es.file_sha256(old)
+
+    new = registry.save_model(tiny(8), card(0.9), "mine", overwrite=True)
+    assert new == old and sorted(p.name for p in new.parent.iterdir()) == ["mine.json", "mine.keras"]
+    assert es.file_sha256(new) != old_hash and registry.load_model(new).count_params() > 4000
+    assert registry.read_card(new.with_suffix(".json"))["test_metrics"]["accuracy"] == 0.9
+    # the old store is gone; and even put back, it is not taken for the new model's
+    npz.write_bytes(old_npz)
+    meta.write_bytes(old_meta)
+    assert es.read_store(new) is None and es.measured_accuracy(new) is None
+
+
+@pytest.mark.parametrize("fails_at", ["model", "card"])
+def test_a_failed_replacement_leaves_the_old_model_as_it_was(studio_home, monkeypatch, fails_at):
+    old = registry.save_model(tiny(4), card(0.8), "mine")
+    npz, _ = stored_evaluation_of(old)
+    before = {p.name: p.read_bytes() for p in old.parent.iterdir()}
+    model = tiny(8)
+    if fails_at == "model":
+        def dies_halfway(path, *a, **k):
+            with open(path, "wb") as f:
+                f.write(b"PK\x03\x04 half a zip")
+            raise OSError("disk full")
+        monkeypatch.setattr(model, "save", dies_halfway)
+    else:
+        def card_fails(path, card):
+            raise OSError("disk full")
+        monkeypatch.setattr(registry, "_dump_card", card_fails)
+    with pytest.raises(OSError):
+        registry.save_model(model, card(0.9), "mine", overwrite=True)
+    after = {p.name: p.read_bytes() for p in old.parent.iterdir()}
+    assert after == before, "the old model, its card and its evaluation untouched; no temp file, no reservation"
+
+
+def test_delete_removes_the_model_its_card_and_its_stored_evaluation(studio_home):
+    path = registry.save_model(tiny(), card(), "gone")
+    stored_evaluation_of(path)
+    registry.save_model(tiny(), card(), "kept")
+    [entry] = [m for m in registry.list_models().models if m.name == "gone"]
+    registry.delete_model(entry)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["kept.json", "kept.keras"]
+    with pytest.raises(ValueError):
+        registry.delete_model(registry.list_models().models[0])    # the shipped default
+
+
+def test_who_may_replace_and_the_free_name_that_keeps_both(studio_home):
+    registry.save_model(tiny(), {**card(), "owner": registry.owner_tag("alice-browser")}, "Camiseta año")
+    registry.save_model(tiny(), card(), "Camiseta año-2")
+    registry.save_model(tiny(), card(), "ownerless")
+    mine = registry.find_model("Camiseta año")
+    assert mine is not None and not mine.shipped and mine.display_name == "Camiseta año"
+    assert registry.owner_tag("alice-browser") not in ("alice-browser", None), "the identity is not stored as is"
+    assert registry.may_replace(mine, "alice-browser")
+    assert not registry.may_replace(mine, "bob-browser") and not registry.may_replace(mine, None)
+    assert registry.may_replace(mine, "bob-browser", teacher=True)
+    unowned = registry.find_model("ownerless")
+    assert not registry.may_replace(unowned, "alice-browser") and registry.may_replace(unowned, None, teacher=True)
+    shipped = registry.find_model(registry.DEFAULT_MODEL.stem)
+    assert shipped.shipped and shipped.path == registry.DEFAULT_MODEL
+    assert not registry.may_replace(shipped, "alice-browser", teacher=True), "the shipped model never"
+    assert registry.find_model("nobody has this") is None
+    # -2 is taken by a saved model, -3 by a run still training: -4 keeps all of them
+    assert registry.free_name("Camiseta año", taken=["Camiseta año-3"]) == "Camiseta año-4"
+    assert registry.free_name(registry.DEFAULT_MODEL.stem) == registry.DEFAULT_MODEL.stem + "-2"

@@ -259,12 +259,31 @@ STRINGS = {
     "train.line.batch": ("batches of {n}", "lotes de {n}"),
     "train.line.lr": ("learning rate {lr}", "tasa de aprendizaje {lr}"),
     "train.line.images": ("{n} training images", "{n} imágenes de entrenamiento"),
-    "train.clash": ("You already have a model named {name} ({accuracy}). Keep it and use another name, or "
-                    "replace it with this run.",
-                    "Ya tienes un modelo llamado {name} ({accuracy}). Consérvalo y usa otro nombre, o "
-                    "sustitúyelo por esta ejecución."),
-    "train.clash_rename": ("Use the name {name}", "Usar el nombre {name}"),
+    "train.clash.model": ("A saved model is already named {name} (test accuracy: {accuracy}). Replace it with "
+                          "this run, keep both, or choose another name.",
+                          "Ya hay un modelo guardado con el nombre {name} (exactitud en prueba: {accuracy}). "
+                          "Sustitúyelo por esta ejecución, conserva los dos o elige otro nombre."),
+    "train.clash.run": ("A run named {name} is training or waiting right now, and its model will be saved under "
+                        "that name. Keep both, or choose another name.",
+                        "Una ejecución llamada {name} está entrenando o esperando ahora mismo, y su modelo se "
+                        "guardará con ese nombre. Conserva los dos o elige otro nombre."),
+    "train.clash.shipped": ("{name} is the name of the model that comes with the app. Keep both, or choose another "
+                            "name.",
+                            "{name} es el nombre del modelo que viene con la aplicación. Conserva los dos o elige "
+                            "otro nombre."),
+    "train.clash_keep_both": ("Keep both: save this one as {name}", "Conservar los dos: guardar este como {name}"),
+    "train.clash_edit": ("Choose another name", "Elegir otro nombre"),
+    "train.clash_edit_hint": ("Type another name in the “{label}” box.", "Escribe otro nombre en la casilla «{label}»."),
     "train.clash_overwrite": ("Replace {name}", "Sustituir {name}"),
+    "train.err.replace_not_yours": ("Only the teacher or the browser that trained {name} may replace it.",
+                                    "Solo el profesor o el navegador con el que se entrenó {name} pueden "
+                                    "sustituirlo."),
+    "train.err.replace_shipped": ("{name} comes with the app and cannot be replaced.",
+                                  "{name} viene con la aplicación y no se puede sustituir."),
+    "train.err.replace_run": ("A run named {name} is still training or waiting: its model cannot be replaced "
+                              "before it exists.",
+                              "Una ejecución llamada {name} sigue entrenando o esperando: su modelo no se puede "
+                              "sustituir antes de que exista."),
     "train.phase.preparing": ("Preparing the data and building the model…",
                               "Preparando los datos y construyendo el modelo…"),
     "train.phase.validating": ("Epoch {epoch}/{epochs}: scoring the validation images… {percent} %",
