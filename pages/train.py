@@ -197,6 +197,10 @@ def preset_line(config: TrainConfig) -> str:
     return " · ".join(parts)
 
 
+ASKED_KEY = "_tr_clash_asked"     # session: the taken name the page is asking about
+START_AS_KEY = "_tr_start_as"     # session: the free name "keep both" chose, to start with
+
+
 def render_start(config: TrainConfig, problems: list[str]) -> None:
     """The first screen: preset, run name and Start in one row, what will run under it."""
     ss = st.session_state
@@ -204,62 +208,62 @@ def render_start(config: TrainConfig, problems: list[str]) -> None:
     c1.selectbox(tr("train.preset"), PRESET_ORDER, key="tr_preset", on_change=apply_preset,
                  format_func=lambda k: tr(f"train.preset.{k}"))
     c2.text_input(tr("train.run_name"), key="tr_name", placeholder=tr("train.run_name_placeholder"), max_chars=60)
-    clash = name_clash(ss["tr_name"])
     with c3:
         clicked = st.button(tr("train.start"), type="primary", disabled=bool(problems), key="tr_start",
                             icon=":material/play_arrow:", width="stretch")
     st.caption(tr(f"train.preset.{ss['tr_preset']}.help") + "  \n" + preset_line(config))
     for problem in problems:
         st.error(problem)
-    if clash and (clicked or ss.get("_tr_clash_asked") == ss["tr_name"]):
-        ss["_tr_clash_asked"] = ss["tr_name"]
+    start_as = ss.pop(START_AS_KEY, None)        # "keep both" was clicked: start under the free name
+    if start_as and not problems:
+        start_run(config, start_as)
+        return
+    name = ss["tr_name"].strip()
+    clash = job_manager().name_clash(name, requester=browser_id(), teacher=is_teacher()) if name else None
+    if clash and (clicked or ss.get(ASKED_KEY) == name):
+        ss[ASKED_KEY] = name
         ask_about_clash(clash, config)
         return
     if clicked:
-        start_run(config, ss["tr_name"].strip())
+        start_run(config, name)
 
 
-def name_clash(name: str) -> registry.ModelEntry | None:
-    """The saved model of this browser's registry that a run with this name would replace."""
-    name = (name or "").strip()
-    if not name:
-        return None
-    wanted = registry.safe_name(name)
-    for m in registry.list_models().models:
-        if not m.shipped and m.name == wanted:
-            return m
-    return None
-
-
-def free_name(name: str) -> str:
-    """The first of name-2, name-3... that no saved model has."""
-    taken = {m.name for m in registry.list_models().models}
-    n = 2
-    while registry.safe_name(f"{name}-{n}") in taken:
-        n += 1
-    return f"{name}-{n}"
-
-
-def ask_about_clash(clash: registry.ModelEntry, config: TrainConfig) -> None:
-    """A name already taken: ask, never rename behind the user's back."""
+def ask_about_clash(clash: jobs.NameClash, config: TrainConfig) -> None:
+    """A name already taken: ask, never rename behind the user's back. Replace (only where
+    this browser may: the teacher, or the browser that trained that model), keep both
+    under a free name shown on the button, or edit the name."""
     ss = st.session_state
-    name = ss["tr_name"].strip()
-    st.warning(tr("train.clash", name=clash.display_name, accuracy=fmt_pct(clash.accuracy, lang())))
-    other = free_name(name)
-    b1, b2 = st.columns(2)
-    if b1.button(tr("train.clash_rename", name=other), key="tr_clash_rename", icon=":material/edit:"):
-        ss["tr_name"] = other
-        ss.pop("_tr_clash_asked", None)
-        st.rerun()
-    if overwrite_supported() and b2.button(tr("train.clash_overwrite", name=clash.display_name),
-                                           key="tr_clash_overwrite", icon=":material/sync:"):
-        ss.pop("_tr_clash_asked", None)
-        start_run(config, name, overwrite=True)
+    accuracy = clash.model.accuracy if clash.model is not None else None
+    replace = False
+    with st.container(key="tr_clash"):
+        st.warning(tr(f"train.clash.{clash.kind}", name=clash.taken_by, accuracy=fmt_pct(accuracy, lang())),
+                   icon=":material/warning:")
+        b1, b2, b3 = st.columns(3)
+        if clash.kind == "model":
+            replace = b1.button(tr("train.clash_overwrite", name=clash.taken_by), key="tr_clash_overwrite",
+                                icon=":material/sync:", disabled=not clash.may_replace, width="stretch")
+        b2.button(tr("train.clash_keep_both", name=clash.suggestion), key="tr_clash_keep_both",
+                  icon=":material/library_add:", on_click=_keep_both, args=(clash.suggestion,), width="stretch")
+        b3.button(tr("train.clash_edit"), key="tr_clash_edit", icon=":material/edit:", on_click=_edit_name,
+                  width="stretch")
+        if clash.kind == "model" and not clash.may_replace:
+            st.caption(tr(clash.refusal, name=clash.taken_by))
+    if replace:
+        ss.pop(ASKED_KEY, None)
+        start_run(config, clash.name, overwrite=True)
 
 
-def overwrite_supported() -> bool:
-    import inspect
-    return "overwrite" in inspect.signature(jobs.manager().submit).parameters
+def _keep_both(name: str) -> None:
+    """Before the next run draws the form: the name box shows the free name; the run starts."""
+    ss = st.session_state
+    ss["tr_name"] = name
+    ss[START_AS_KEY] = name
+    ss.pop(ASKED_KEY, None)
+
+
+def _edit_name() -> None:
+    st.session_state.pop(ASKED_KEY, None)
+    st.toast(tr("train.clash_edit_hint", label=tr("train.run_name")), icon=":material/edit:")
 
 
 def start_run(config: TrainConfig, name: str, overwrite: bool = False) -> None:
@@ -267,9 +271,9 @@ def start_run(config: TrainConfig, name: str, overwrite: bool = False) -> None:
     preset = base_preset() if config == PRESETS[base_preset()] else None
     name = name or f"{preset or config.architecture}-{_timestamp()}"
     try:
-        extra = {"overwrite": True} if overwrite else {}
-        job = job_manager().submit(config, name=name, preset=preset, owner=browser_id(), **extra)
-    except jobs.JobRefused as e:   # the classroom rules: one run per browser, the caps
+        job = job_manager().submit(config, name=name, preset=preset, owner=browser_id(), overwrite=overwrite,
+                                   teacher=is_teacher())
+    except jobs.JobRefused as e:   # the classroom rules: one run per browser, the caps, who may replace
         st.error(tr(e.key, **e.params))
     except ValueError as e:   # a rule only the job manager knows; ConfigError says it in the user's language
         st.error(e.message(lang()) if hasattr(e, "message") else tr("train.err.other", error=str(e)))
