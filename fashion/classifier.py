@@ -41,7 +41,10 @@ import numpy as np
 
 NUM_CLASSES = 10
 IMAGE_SHAPE = (28, 28, 1)
-BATCH_SIZE = 250
+# Inference batches of 64: TensorFlow keeps the working memory of the largest batch it has
+# run, so batches of 250 (mirrored: 500) held ~50 MB more in the server and in every
+# training worker, at no measurable gain in speed for these small networks.
+BATCH_SIZE = 64
 CONV_LAYERS = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D")
 TTA_MIRROR = "tta_mirror"          # the mirror layer's name in models.with_flip_tta
 
