@@ -290,6 +290,97 @@ def test_a_queued_run_shows_its_place_and_only_its_browser_may_stop(manager):
         first.wait(300)
 
 
+BROWSER = "this-browser-0000000000"
+
+
+def saved_model(name: str, owner: str | None = None, accuracy: float = 0.8):
+    """A small real model in the user's registry, its card naming its owner's browser."""
+    import keras
+    from fashion import registry
+    model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    card = {"test_metrics": {"accuracy": accuracy}}
+    if owner:
+        card["owner"] = registry.owner_tag(owner)
+    return registry.save_model(model, card, name)
+
+
+def warnings_of(at) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_taken_name_is_asked_about_and_another_browsers_model_is_not_replaced(manager, lang):
+    """The question as the page draws it after Start (AppTest cannot click through the
+    Spanish form's translated select boxes, so the session holds the name and the asking)."""
+    from fashion.i18n.numbers import fmt_pct
+    saved_model("Mi modelo", owner="another-browser-000000")
+    at = run_page(PAGE, lang, session={"browser_id": BROWSER, "_train_form": {"tr_name": "Mi modelo"},
+                                       "_tr_clash_asked": "Mi modelo"})
+    no_exception(at)
+    assert manager.jobs() == [], "nothing starts before the user has answered"
+    assert t("train.clash.model", lang, name="Mi modelo", accuracy=fmt_pct(0.8, lang)) in warnings_of(at)
+    assert at.button(key="tr_clash_overwrite").disabled, "not this browser's model, not the teacher"
+    assert t("train.err.replace_not_yours", lang, name="Mi modelo") in [c.value for c in at.caption]
+    assert at.button(key="tr_clash_keep_both").label == t("train.clash_keep_both", lang, name="Mi modelo-2")
+    assert at.button(key="tr_clash_edit").label == t("train.clash_edit", lang)
+
+
+def test_start_asks_about_a_taken_name_until_the_name_is_edited(manager):
+    from fashion import registry
+    from fashion.i18n.numbers import fmt_pct
+    saved_model("Mi modelo", owner="another-browser-000000")
+    at = run_page(PAGE, session={"browser_id": BROWSER})
+    at.text_input(key="tr_name").input("Mi modelo").run()
+    assert not warnings_of(at), "asked at Start, not while typing"
+    at.button(key="tr_start").click().run()
+    no_exception(at)
+    asked = t("train.clash.model", "en", name="Mi modelo", accuracy=fmt_pct(0.8, "en"))
+    assert asked in warnings_of(at) and manager.jobs() == []
+    at.run()
+    assert asked in warnings_of(at), "the question stays until it is answered"
+    at.button(key="tr_clash_edit").click().run()
+    no_exception(at)
+    assert asked not in warnings_of(at) and manager.jobs() == []
+    assert t("train.clash_edit_hint", "en", label=t("train.run_name", "en")) in [x.value for x in at.toast]
+
+    shipped = registry.find_model(registry.DEFAULT_MODEL.stem)     # the model that comes with the app
+    at.text_input(key="tr_name").input(registry.DEFAULT_MODEL.stem).run()
+    at.button(key="tr_start").click().run()
+    no_exception(at)
+    assert t("train.clash.shipped", "en", name=shipped.display_name) in warnings_of(at)
+    assert not [b for b in at.button if b.key == "tr_clash_overwrite"], "never offered for the shipped model"
+    assert manager.jobs() == []
+
+
+def test_its_own_model_is_replaced_or_kept_beside_the_new_run(manager):
+    saved_model("mine", owner=BROWSER)
+    at = run_page(PAGE, session={"browser_id": BROWSER})
+    at.number_input(key="tr_subset").set_value(600)
+    at.number_input(key="tr_epochs").set_value(1)
+    at.text_input(key="tr_name").input("mine").run()
+    at.button(key="tr_start").click().run()
+    replace = at.button(key="tr_clash_overwrite")
+    assert not replace.disabled and replace.label == t("train.clash_overwrite", "en", name="mine")
+    replace.click().run()
+    no_exception(at)
+    [job] = manager.jobs()
+    assert (job.name, job.overwrite, job.owner) == ("mine", True, BROWSER)
+    job.stop()                      # what was asked is what counts here, not the training
+    assert job.wait(300)
+
+    at.run()
+    at.button(key="tr_start").click().run()           # the same name again: asked again
+    at.button(key="tr_clash_keep_both").click().run()
+    no_exception(at)
+    second = manager.jobs()[0]
+    try:
+        assert second is not job and (second.name, second.overwrite) == ("mine-2", False)
+        assert at.text_input(key="tr_name").value == "mine-2", "the box shows the name the run got"
+    finally:
+        second.stop()
+        assert second.wait(300)
+
+
 def test_every_choice_on_the_page_has_both_labels():
     """The page builds some keys from settings (train.arch.<name>, train.opt.<name>...):
     each one exists in English and Spanish."""
