@@ -496,13 +496,15 @@ def render_job(job: jobs.Job, polling: bool) -> None:
                         text=tr("train.progress", epoch=progress["epoch"] + 1, epochs=progress["epochs"],
                                 batch=progress["batch"], batches=progress["batches"],
                                 percent=f"{100 * progress['fraction']:.0f}"))
-        c1, c2, c3, c4, c5 = st.columns(5)
-        c1.metric(tr("train.eta"), _clock(progress and progress["eta"]))
-        c2.metric(tr("train.elapsed"), _clock(progress and progress["elapsed"]))
-        c3.metric(tr("train.batch_loss"), fmt_float(progress["loss"], lang(), 4) if progress else "—")
-        c4.metric(tr("train.batch_accuracy"), _pct(progress and progress["accuracy"]))
         val = snap["history"].get("val_accuracy") or [None]
-        c5.metric(tr("train.val_accuracy"), _pct(val[-1]))
+        # one row that wraps rather than cutting a (long, Spanish) label: each as wide as it needs
+        with st.container(horizontal=True, horizontal_alignment="distribute", key="tr_live_metrics"):
+            for label, value in ((tr("train.eta"), _clock(progress and progress["eta"])),
+                                 (tr("train.elapsed"), _clock(progress and progress["elapsed"])),
+                                 (tr("train.batch_loss"), fmt_float(progress["loss"], lang(), 4) if progress else "—"),
+                                 (tr("train.batch_accuracy"), _pct(progress and progress["accuracy"])),
+                                 (tr("train.val_accuracy"), _pct(val[-1]))):
+                st.metric(label, value, width="content")
         if snap["stop_requested"]:
             st.warning(tr("train.stopping"))
         elif not may_stop(job):

@@ -69,6 +69,37 @@ def test_evaluate_shows_the_real_figures(lang, ref):
     assert labels == ["Download report" if lang == "en" else "Descargar informe"]
 
 
+def keys_under(node) -> set:
+    """The widget and element keys anywhere under an AppTest block."""
+    found = set()
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "key", None):
+            found.add(child.key)
+        found |= keys_under(child)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_projector_mode_sets_the_matrix_beside_its_gallery_with_whole_labels(lang):
+    from fashion import charts
+    from fashion.i18n import t
+    from fashion.i18n.numbers import fmt_duration
+    at = run_page(PAGE, lang, session={"projector": True})
+    assert not at.exception
+    sides = [keys_under(c) for c in at.columns]
+    matrix_side = next(k for k in sides if any(x.startswith("cm_chart_") for x in k))
+    assert "cm_mode" in matrix_side and "cell_true" not in matrix_side
+    assert any({"cell_true", "cell_pred"} <= k and not any(x.startswith("cm_chart_") for x in k) for k in sides), \
+        "the cell pickers and the gallery in the column beside the matrix"
+    cm = confusion_figure(at)
+    assert cm["data"][0]["textfont"]["size"] == charts.font_sizes(True)["cell"] and cm["layout"]["height"] <= 520
+    # the headline numbers keep their whole labels; the training time reads in minutes
+    card = registry.read_card(registry.DEFAULT_MODEL.with_suffix(".json"))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[t("metric.fit_time", lang)] == fmt_duration(float(card["fit_seconds"]), lang)
+    assert t("metric.fit_time", "es") == "Tiempo de entrenamiento"
+
+
 def test_default_cell_is_the_most_confused_pair_and_its_gallery(ref):
     at = run_page(PAGE, "en")
     cm = ref["confusion"].copy()
