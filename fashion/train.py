@@ -548,7 +548,7 @@ def discard_checkpoint(backup_dir) -> None:
         pass  # not empty: something else lives there
 
 
-def recalibrate_batch_norm(model, images: np.ndarray, count: int = 2048, chunk: int = 512) -> bool:
+def recalibrate_batch_norm(model, images: np.ndarray, count: int = 2048, chunk: int = 256) -> bool:
     """Replace every BatchNormalization layer's moving statistics with the
     statistics of `count` (unaugmented) training images under the final weights.
 
