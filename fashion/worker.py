@@ -155,6 +155,20 @@ def run(spec: dict, channel: Channel, stop: threading.Event) -> None:
                     result.stopped_early)
 
 
+def store_evaluation(model, path) -> None:
+    """Measure the saved model as the app does and keep it beside the file
+    (fashion/evaluation_store.py): the sidebar and Evaluate show its accuracies at once,
+    measured on this very file. Best effort: without it, the first visit computes it."""
+    try:
+        from .classifier import Classifier
+        from .data import load
+        from .evaluation_store import ensure
+        ensure(path, Classifier(model, path=path), load())
+    except Exception:  # the model is saved; its evaluation can wait for the app
+        import traceback
+        traceback.print_exc()
+
+
 def save_and_finish(send: Callable, spec: dict, model, card: dict, name: str, summary: dict,
                     stopped_early: bool) -> None:
     """The end of every job: save the model with its card (unless the spec says not to),
@@ -172,6 +186,7 @@ def save_and_finish(send: Callable, spec: dict, model, card: dict, name: str, su
                  result=summary)
             return
         summary["model_path"] = str(path)
+        store_evaluation(model, path)
         send("saved", model_path=str(path))
     send("finished", state="stopped" if stopped_early else "done", result=summary)
 

@@ -62,6 +62,10 @@ def test_a_job_trains_in_a_worker_reports_progress_in_order_and_saves(studio_hom
     from fashion import registry
     saved = [e for e in registry.list_models().models if str(e.path) == result["model_path"]]
     assert saved and saved[0].name.startswith("tiny-run") and saved[0].card["run_name"] == "tiny run"
+    # measured as the app measures, beside the file: the sidebar has its accuracies at once
+    from fashion.evaluation_store import read_store
+    stored = read_store(result["model_path"])
+    assert stored is not None and stored.summary["accuracy"] == pytest.approx(result["test_metrics"]["accuracy"], abs=1e-3)
     # the state on disk says the same, and the checkpoint folder is gone with the model saved
     record = json.loads((m.job_dir(job) / "job.json").read_text())
     assert record["state"] == jobs.DONE and record["owner"] == "browser-a"
