@@ -168,7 +168,10 @@ def test_a_taken_name_is_replaced_only_when_asked_and_allowed(studio_home):
     snap = job.snapshot()
     assert snap["state"] == jobs.DONE, snap["error"]
     assert snap["result"]["model_path"] == str(old), "replaced, not renamed"
-    assert sorted(p.name for p in old.parent.iterdir()) == ["Mi-red.json", "Mi-red.keras"], "the old store is gone"
+    # the old store is gone; the one beside the file now is the new model's, measured by the worker
+    fresh = evaluation_store.read_store(old)
+    assert fresh is not None and fresh.model_sha256 == evaluation_store.file_sha256(old)
+    assert len(fresh.labels) == 10000 and fresh.summary["accuracy"] != 0.0
     entry = registry.find_model("Mi red")
     assert entry.card["owner"] == registry.owner_tag("alice")
     assert entry.card["test_metrics"]["accuracy"] == snap["result"]["test_metrics"]["accuracy"], "the run's card"
