@@ -50,9 +50,10 @@ def keep_keras_between_runs() -> None:
     fragment run; for Keras that is `clear_session()`, a full garbage collection and a
     reset of Keras' global state. Training no longer runs in the server (fashion/jobs.py),
     but the server still answers students with Keras models held in st.cache_resource,
-    and each clean-up cost about 0.4 s of CPU per run on 2 busy cores (measured with the
-    shipped model loaded), paid by every student's rerun and every second of the Train
-    page's live poll. The app keeps no Keras state that needs clearing between runs: its
+    and each clean-up costs about 0.26 s of CPU holding the GIL (measured with the shipped
+    model loaded and warmed up; the same as a gc.collect(2), which is why
+    .streamlit/config.toml also sets runner.postScriptGC = false): 20 students uploading at
+    once would queue ~5 s behind it, and every second of the Train page's live poll pays it. The app keeps no Keras state that needs clearing between runs: its
     models are loaded once per file and never built inside a page script. Idempotent."""
     from streamlit.runtime.scriptrunner import script_runner
     if getattr(script_runner._clean_problem_modules, "keeps_keras", False):
