@@ -1,8 +1,9 @@
-"""Command line: `python -m fashion train | evaluate | predict`.
+"""Command line: `python -m fashion train | evaluate | predict | photos | finetune | reproduce`.
 
     python -m fashion train --preset quick --json
     python -m fashion evaluate --json
     python -m fashion predict --json photo1.jpg photo2.png
+    python -m fashion reproduce models/fashion_mnist_cnn.json --output rebuilt.keras
 """
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import argparse
 import dataclasses
 import json
 import os
-import shlex
 import signal
 import sys
 import time
@@ -179,8 +179,8 @@ def cmd_train(a, parser: argparse.ArgumentParser | None = None) -> int:
             print(json.dumps({"error": "diverged", "test_accuracy": accuracy, "model_path": None,
                               "epochs_completed": result.epochs_completed}))
         return 1
-    command = "python -m fashion " + " ".join(shlex.quote(s) for s in sys.argv[1:])
-    card = registry.make_card(result, command)
+    from .lineage import command_line
+    card = registry.make_card(result, command_line(sys.argv[1:]))
     try:
         if a.output:
             out = os.path.abspath(a.output)
@@ -332,6 +332,75 @@ def cmd_finetune(a) -> int:
     return 0
 
 
+class _Refusing(argparse.ArgumentParser):
+    """A parser that raises ValueError where argparse would print usage and exit."""
+
+    def error(self, message):
+        raise ValueError(message)
+
+
+def check_train_args(args: list[str]) -> None:
+    """ValueError when `python -m fashion train` would refuse args: unknown flags (no
+    abbreviations either, so a replay finds --output and --init-from by their names),
+    values of the wrong type or range. --init-from is not checked: a replay makes it."""
+    p = _Refusing(prog="python -m fashion train", add_help=False, allow_abbrev=False)
+    _add_train_args(p)
+    a = p.parse_args(args)
+    a.init_from = None
+    config_from_args(a)
+
+
+def cmd_reproduce(a) -> int:
+    """Replay the training stages a model card's lineage records (fashion/lineage.py), each
+    in a subprocess; stages already done in the work dir are skipped, so an interrupted
+    replay continues where it stopped."""
+    from pathlib import Path
+    from . import lineage, registry
+    from .errors import LineageError, TrainingFailed
+    workdir = a.workdir or str(registry.studio_home() / "reproduce" / Path(a.card).stem)
+    try:
+        stages = lineage.plan(a.card, workdir, a.output, check=check_train_args)
+    except LineageError as e:
+        print(f"error: {printable(e)}", file=sys.stderr)
+        return 2
+    if a.dry_run:
+        rows = [{"stage": s.index, "command": s.command, "done": lineage.stage_card(s) is not None} for s in stages]
+        print(json.dumps(rows) if a.json else
+              "\n".join(("# done: " if r["done"] else "") + r["command"] for r in rows))
+        return 0
+    if problem := check_output(a.output):
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    stop = {"flag": False}
+
+    def on_sigint(signum, frame):   # the running stage gets the same Ctrl-C and stops after its batch
+        stop["flag"] = True
+
+    def on_stage(stage, done):
+        where = f"already done, skipped ({stage.output})" if done else stage.command
+        print(f"stage {stage.index} ({stage.index + 1} of {stage.total}): {where}", file=sys.stderr, flush=True)
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        results = lineage.replay(stages, on_stage, should_stop=lambda: stop["flag"])
+        card = lineage.record(results, a.card, lineage.command_line(
+            ["reproduce", a.card, "--workdir", workdir, "--output", a.output]))
+    except TrainingFailed as e:
+        print(f"error: {printable(e)}", file=sys.stderr)
+        return 130 if stop["flag"] else 1
+    except OSError as e:
+        print(f"error: could not write the card of {a.output} ({e.strerror or e})", file=sys.stderr)
+        return 1
+    report = lineage.summary(results, card)
+    recorded = stages[-1].recorded_accuracy
+    print(f"saved {report['output']}: test accuracy {report['test_accuracy']:.4f}"
+          f"{f' (recorded: {recorded:.4f})' if recorded is not None else ''}; its card records the "
+          f"{len(stages)} replayed stages. The stage models stay in {workdir}.", file=sys.stderr)
+    if a.json:
+        print(json.dumps(report))
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m fashion", description="Fashion-MNIST CNN Studio command line")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -361,9 +430,22 @@ def main(argv=None) -> int:
     f.add_argument("--no-save", action="store_true", help="measure only; do not save the fine-tuned model")
     f.add_argument("--quiet", action="store_true", help="no progress bar")
     f.add_argument("--json", action="store_true", help="one JSON object with the before/after figures")
+    r = sub.add_parser("reproduce", help="rebuild a model by replaying the training stages its card records",
+                       description="Replay the `lineage` of a model card: every recorded `python -m fashion train` "
+                                   "stage again, each starting from the previous one (--init-from), in a work dir; "
+                                   "the last stage saves to --output. Stages already done there are skipped, so "
+                                   "the same command continues an interrupted replay.")
+    r.add_argument("card", help="a model card with a lineage, e.g. models/fashion_mnist_cnn.json")
+    r.add_argument("--output", required=True,
+                   help="the .keras file the last stage saves (the shipped model is replaced only if named here)")
+    r.add_argument("--workdir", help="where the stage models and checkpoints go "
+                                     "(default: ~/.fashion-studio/reproduce/<card name>)")
+    r.add_argument("--dry-run", action="store_true", help="print the stage commands (# done: when done) and stop")
+    r.add_argument("--json", action="store_true",
+                   help="one JSON object at the end (with --dry-run: a JSON list of the stages)")
     a = ap.parse_args(argv)
     commands = {"train": lambda a: cmd_train(a, t), "evaluate": cmd_evaluate, "predict": cmd_predict,
-                "photos": cmd_photos, "finetune": cmd_finetune}
+                "photos": cmd_photos, "finetune": cmd_finetune, "reproduce": cmd_reproduce}
     try:
         return commands[a.command](a)
     except KeyboardInterrupt:   # Ctrl-C (a second one during training): one line, no traceback

@@ -57,3 +57,7 @@ class ModelFileError(StudioError, ValueError):
 
 class CardError(StudioError, ValueError):
     """A model card that does not follow the schema (card.error.*)."""
+
+
+class LineageError(StudioError, ValueError):
+    """A card whose lineage cannot be replayed (lineage.err.*, card.error.*)."""

@@ -91,4 +91,38 @@ STRINGS = {
                             "{problem} El modelo aparece en la lista; su exactitud se mide con el conjunto de "
                             "prueba, no se lee de la ficha."),
     "registry.problem.skipped": ("{problem} The file was skipped.", "{problem} Se omitió el archivo."),
+
+    # --- replaying a model's lineage (fashion/lineage.py, python -m fashion reproduce) ---------------
+    "lineage.err.none": ("{file}: the model card records no lineage (its training stages and their commands), "
+                         "so there is nothing to replay.",
+                         "{file}: la ficha del modelo no registra ningún linaje (sus etapas de entrenamiento y "
+                         "sus comandos), así que no hay nada que reproducir."),
+    "lineage.err.stage": ("{file}: stage {stage} of the lineage has no command; each stage must be an object "
+                          "with a command such as python -m fashion train ...",
+                          "{file}: la etapa {stage} del linaje no tiene comando; cada etapa debe ser un objeto "
+                          "con un comando como python -m fashion train ..."),
+    "lineage.err.not_train": ("{file}: stage {stage} is not a training command (python -m fashion train ...), "
+                              "so it is not replayed: {command}",
+                              "{file}: la etapa {stage} no es un comando de entrenamiento (python -m fashion "
+                              "train ...), así que no se reproduce: {command}"),
+    "lineage.err.bad_args": ("{file}: the command of stage {stage} cannot be replayed: {error}",
+                             "{file}: el comando de la etapa {stage} no se puede reproducir: {error}"),
+    "lineage.err.not_chained": ("{file}: stage {stage} does not start from the stage before it (its command has "
+                                "no --init-from), so the lineage cannot be replayed as one chain.",
+                                "{file}: la etapa {stage} no parte de la etapa anterior (su comando no tiene "
+                                "--init-from), así que el linaje no se puede reproducir como una cadena."),
+    "lineage.err.stage_failed": ("Stage {stage} failed (exit status {code}). The stages before it are kept, and "
+                                 "so are its own complete epochs, if any, in {folder}: the same command continues "
+                                 "from there.",
+                                 "La etapa {stage} falló (estado de salida {code}). Las etapas anteriores se "
+                                 "conservan, y también sus propias épocas completas, si las hay, en {folder}: el "
+                                 "mismo comando continúa desde ahí."),
+    "lineage.err.stage_incomplete": ("Stage {stage} stopped before its last epoch. Its checkpoint in {folder} is "
+                                     "kept: the same command continues it.",
+                                     "La etapa {stage} se detuvo antes de su última época. Su punto de control en "
+                                     "{folder} se conserva: el mismo comando la continúa."),
+    "lineage.err.stopped": ("Stopped before stage {stage}; the stages before it are kept: the same command "
+                            "continues with stage {stage}.",
+                            "Detenido antes de la etapa {stage}; las etapas anteriores se conservan: el mismo "
+                            "comando continúa con la etapa {stage}."),
 }
