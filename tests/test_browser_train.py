@@ -47,7 +47,9 @@ def progress_now(pg) -> tuple[str, str] | None:
 
 def test_tiny_run_progress_moves_result_shows_and_becomes_active(app_server, page):
     open_train(page, app_server.url)
-    set_number(page, "Training images", 2000)
+    # long enough (1,125 batches) that the 1 s live poll lands in training several times
+    # even on an idle machine, where 2,000 images once went by between two polls
+    set_number(page, "Training images", 6000)
     set_number(page, "Epochs", 3)
     choose(page, "Batch size", "16")
     page.get_by_label("Name for the saved model").fill("browser-tiny")
