@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from conftest import assert_no_exception, wait_for_app
@@ -21,8 +22,19 @@ def set_number(pg, label: str, value: int) -> None:
 
 
 def choose(pg, label: str, option: str) -> None:
-    pg.get_by_role("combobox", name=label).click()
-    pg.get_by_role("option", name=option, exact=True).click()
+    """Pick an option of a select box. The list is opened again when a rerun (the number
+    just entered) redrew the page and closed it before the option showed."""
+    box = pg.get_by_role("combobox", name=label)
+    wanted = pg.get_by_role("option", name=option, exact=True)
+    for _ in range(5):
+        box.click()
+        try:
+            wanted.wait_for(state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            pg.keyboard.press("Escape")
+            wait_for_app(pg)
+    wanted.click()
     wait_for_app(pg)
 
 
