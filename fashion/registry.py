@@ -338,6 +338,19 @@ def _try_reserve(lock: Path) -> bool:
     return True
 
 
+def _reserve_or_take_over(lock: Path) -> bool:
+    """Reserve with O_EXCL; a reservation left by a save that died is taken over."""
+    if _try_reserve(lock):
+        return True
+    if not _is_stale(lock, _reservation_pid(lock), time.time()):
+        return False
+    try:
+        lock.unlink()
+    except OSError:
+        return False
+    return _try_reserve(lock)
+
+
 def reserve_name(folder: Path, base: str) -> Path:
     """A fresh `<base>[-n].keras` path in folder, reserved with O_EXCL so two trainings
     finishing at the same moment never get the same name. A reservation left by a save
@@ -349,15 +362,8 @@ def reserve_name(folder: Path, base: str) -> Path:
         lock = folder / f".{stem}.reserved"
         if (folder / f"{stem}.keras").exists():
             continue
-        if _try_reserve(lock):
+        if _reserve_or_take_over(lock):
             return folder / f"{stem}.keras"
-        if _is_stale(lock, _reservation_pid(lock), time.time()):
-            try:
-                lock.unlink()
-            except OSError:
-                continue
-            if _try_reserve(lock):
-                return folder / f"{stem}.keras"
     raise RuntimeError(f"no free model name for {base!r} in {folder}")
 
 
@@ -416,13 +422,7 @@ def _hold_name(folder: Path, stem: str, timeout: float = 120.0) -> None:
     name to finish (a reservation of a save that died is taken over)."""
     lock = folder / f".{stem}.reserved"
     deadline = time.time() + timeout
-    while not _try_reserve(lock):
-        if _is_stale(lock, _reservation_pid(lock), time.time()):
-            try:
-                lock.unlink()
-            except OSError:
-                pass
-            continue
+    while not _reserve_or_take_over(lock):
         if time.time() > deadline:
             raise OSError(errno.EBUSY, f"another save of {stem} is still running")
         time.sleep(0.2)

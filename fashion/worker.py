@@ -163,7 +163,7 @@ def store_evaluation(model, path) -> None:
         from .classifier import Classifier
         from .data import load
         from .evaluation_store import ensure
-        ensure(path, Classifier(model, path=path), load())
+        ensure(path, Classifier.of(model), load())     # the run's own Classifier: its passes are compiled
     except Exception:  # the model is saved; its evaluation can wait for the app
         import traceback
         traceback.print_exc()

@@ -194,6 +194,14 @@ def remember_browser() -> None:
                        key="browser_identity")
 
 
+def metric_row(key: str, metrics) -> None:
+    """Headline numbers in one row that wraps instead of cutting a (long, Spanish) label or
+    value: each as wide as it needs. metrics: (label, value) or (label, value, help)."""
+    with st.container(horizontal=True, horizontal_alignment="distribute", key=key):
+        for label, value, *help_text in metrics:
+            st.metric(label, value, help=help_text[0] if help_text else None, width="content")
+
+
 _SCROLL_JS = """
 export default function(component) {
     const { data } = component;

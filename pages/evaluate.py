@@ -16,7 +16,7 @@ from fashion import charts, report
 from fashion.i18n import TABLE
 from fashion.i18n.numbers import fmt_duration, fmt_int, fmt_num, fmt_pct, fmt_points
 from pages.common import (projector, active_card, active_model_path, dataset, evaluation, gallery, lang, model, model_mtime,
-                          names, stored_evaluation, to_display, tr)
+                          metric_row, names, stored_evaluation, to_display, tr)
 
 BLUE, RED, GREY, ORANGE = "#1f77b4", "#d62728", "#9e9e9e", "#ff7f0e"
 CELL_IMAGES = 20          # images shown for a confusion-matrix cell, most confident first
@@ -48,17 +48,16 @@ st.caption(tr("eval.model_caption", name=Path(path).stem, arch=arch))
 stored = stored_evaluation()
 real = (stored.summary.get("real_photos") if stored is not None else None) or {}
 has_real = isinstance(real.get("micro"), (int, float))
-with st.container(horizontal=True, horizontal_alignment="distribute", key="headline_metrics"):
-    fit = card.get("fit_seconds")
-    for label, value in ((tr("metric.test_accuracy"), fmt_pct(ev.accuracy, L)),
-                         (tr("metric.test_loss"), fmt_num(ev.loss, L)),
-                         (tr("metric.params"), fmt_int(card["params"], L) if "params" in card else unknown),
-                         (tr("metric.epochs"), diag.epochs or card.get("epochs_completed") or unknown),
-                         (tr("metric.fit_time"), fmt_duration(float(fit), L) if fit is not None else unknown)):
-        st.metric(label, value, width="content")
-    if has_real:
-        st.metric(tr("metric.real_photo_accuracy"), fmt_pct(real["micro"], L, 1),
-                  help=tr("metric.real_photo_accuracy_help", n=real.get("photos", 0)), width="content")
+fit = card.get("fit_seconds")
+headline = [(tr("metric.test_accuracy"), fmt_pct(ev.accuracy, L)),
+            (tr("metric.test_loss"), fmt_num(ev.loss, L)),
+            (tr("metric.params"), fmt_int(card["params"], L) if "params" in card else unknown),
+            (tr("metric.epochs"), diag.epochs or card.get("epochs_completed") or unknown),
+            (tr("metric.fit_time"), fmt_duration(float(fit), L) if fit is not None else unknown)]
+if has_real:
+    headline.append((tr("metric.real_photo_accuracy"), fmt_pct(real["micro"], L, 1),
+                     tr("metric.real_photo_accuracy_help", n=real.get("photos", 0))))
+metric_row("headline_metrics", headline)
 if has_real:
     key = "eval.domain_shift_learned" if card.get("photos") else "eval.domain_shift_catalogue_only"
     st.info(tr(key, fm=fmt_pct(ev.accuracy, L, 1), photos=fmt_pct(real["micro"], L, 1),

@@ -156,7 +156,8 @@ def show_details(i: int, pred: pr.Prediction, net, path: str, mtime: float, clas
 
 
 def scroll_to_newest(digests: tuple) -> None:
-    """A new answer lands at the top of the list; bring it into view."""
+    """A new answer lands at the top of the list; bring it into view (the photos' content
+    digests make the nonce: a new photo scrolls again, even under an old file name)."""
     scroll_into_view("photo_card_newest", nonce=hashlib.sha1(repr(digests).encode()).hexdigest())
 
 
@@ -234,11 +235,9 @@ remember_inputs(predictions)
 
 # Newest first: the last upload (or the camera shot) is the newest answer.
 order = list(range(len(predictions)))[::-1]
-seen = st.session_state.get("_photo_seen", ())
-digests = tuple(p.file for p in predictions)
-if digests != seen:
-    st.session_state["_photo_seen"] = digests
-    scroll_to_newest(digests)
+if tuple(content) != st.session_state.get("_photo_seen", ()):
+    st.session_state["_photo_seen"] = tuple(content)
+    scroll_to_newest(tuple(content))
 
 shown = 0
 for rank, i in enumerate(order):

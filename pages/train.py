@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +23,7 @@ from fashion.i18n.numbers import fmt_clock, fmt_duration, fmt_float, fmt_int, fm
 from fashion.models import ARCHITECTURES, CUSTOM_DEFAULTS, CUSTOM_LIMITS, custom_problems
 from fashion.train import AUGMENTATIONS, OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig
 from pages.common import (active_model_path, browser_id, is_teacher, job_manager, lang, projector,
-                          scroll_into_view, set_active_model, tr)
+                          metric_row, scroll_into_view, set_active_model, tr)
 
 JOB_KEY = "train_job_id"          # session: the job this browser tab follows
 SAVED_KEY = "_train_form"         # session: the form's values, kept across page switches
@@ -497,14 +496,11 @@ def render_job(job: jobs.Job, polling: bool) -> None:
                                 batch=progress["batch"], batches=progress["batches"],
                                 percent=f"{100 * progress['fraction']:.0f}"))
         val = snap["history"].get("val_accuracy") or [None]
-        # one row that wraps rather than cutting a (long, Spanish) label: each as wide as it needs
-        with st.container(horizontal=True, horizontal_alignment="distribute", key="tr_live_metrics"):
-            for label, value in ((tr("train.eta"), _clock(progress and progress["eta"])),
-                                 (tr("train.elapsed"), _clock(progress and progress["elapsed"])),
-                                 (tr("train.batch_loss"), fmt_float(progress["loss"], lang(), 4) if progress else "—"),
-                                 (tr("train.batch_accuracy"), _pct(progress and progress["accuracy"])),
-                                 (tr("train.val_accuracy"), _pct(val[-1]))):
-                st.metric(label, value, width="content")
+        metric_row("tr_live_metrics", [(tr("train.eta"), _clock(progress and progress["eta"])),
+                                       (tr("train.elapsed"), _clock(progress and progress["elapsed"])),
+                                       (tr("train.batch_loss"), fmt_float(progress["loss"], lang(), 4) if progress else "—"),
+                                       (tr("train.batch_accuracy"), _pct(progress and progress["accuracy"])),
+                                       (tr("train.val_accuracy"), _pct(val[-1]))])
         if snap["stop_requested"]:
             st.warning(tr("train.stopping"))
         elif not may_stop(job):
