@@ -7,13 +7,22 @@ page paints fast. Run with `streamlit run streamlit_app.py`.
 """
 import streamlit as st
 
-from fashion import registry
-from fashion.evaluation_store import measured_accuracy, measured_real_photo_accuracy
 from fashion.i18n import LANGUAGES, t
 from fashion.i18n.numbers import fmt_pct
+from fashion.judging.stored import measured_accuracy, measured_real_photo_accuracy
+from fashion.model import registry
+from pages.common import (
+    LANG_KEY,
+    MODEL_KEY,
+    active_model_path,
+    job_manager,
+    projector_sidebar,
+    remember_browser,
+    session_language,
+    set_active_model,
+    teacher_sidebar,
+)
 from pages.compat import keep_keras_between_runs
-from pages.common import (LANG_KEY, MODEL_KEY, active_model_path, job_manager, remember_browser, session_language,
-                          set_active_model, teacher_sidebar, projector_sidebar)
 
 keep_keras_between_runs()           # Streamlit's per-run keras clear_session costs the class ~0.4 s a run
 st.set_page_config(page_title="Fashion-MNIST CNN Studio", page_icon=":material/checkroom:", layout="wide")

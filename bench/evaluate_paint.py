@@ -23,7 +23,9 @@ sys.path.insert(0, str(REPO))
 def main() -> int:
     os.environ.setdefault("FASHION_STUDIO_HOME", tempfile.mkdtemp(prefix="paint-home-"))
     from streamlit.testing.v1 import AppTest
-    from fashion import evaluation_store, registry
+
+    from fashion.judging import stored as evaluation_store
+    from fashion.model import registry
     t0 = time.perf_counter()
     at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=300)
     at.session_state["lang"] = "en"

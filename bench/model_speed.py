@@ -1,7 +1,7 @@
 """Size and single-image latency of a saved model (JSON).
 
 One image through the model, two ways: a direct eager call `model(x)` (no `predict`),
-and the compiled graph the app and CLI use (fashion.classifier.Classifier.probabilities).
+and the compiled graph the app and CLI use (fashion.model.classifier.Classifier.probabilities).
 
     python bench/model_speed.py [MODEL]        # default: the shipped model
 """
@@ -20,13 +20,14 @@ sys.path.insert(0, str(REPO))
 def main():
     import keras
     import numpy as np
+
     from fashion import data
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "models" / "fashion_mnist_cnn.keras"
     t0 = time.perf_counter()
     model = keras.models.load_model(path)
     load_s = time.perf_counter() - t0
     images = data.to_model_input(data.load().x_test[:200])
-    from fashion.classifier import Classifier
+    from fashion.model.classifier import Classifier
 
     def median_ms(call):
         for i in range(10):  # warm-up: graph tracing, oneDNN kernels

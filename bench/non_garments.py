@@ -17,10 +17,11 @@ from PIL import Image
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from fashion.calibration import NON_GARMENTS  # noqa: E402
-from fashion.photo import PhotoError, preprocess  # noqa: E402
-from fashion.photoset import save_arrays  # noqa: E402
 from pictures import DRAWINGS, SKIMAGE_PICTURES, random_crop, skimage_picture  # noqa: E402
+
+from fashion.photos.judge import NON_GARMENTS  # noqa: E402
+from fashion.photos.photoset import save_arrays  # noqa: E402
+from fashion.photos.pipeline import PhotoError, preprocess  # noqa: E402
 
 CROPS_PER_PICTURE = 6
 DRAWING_SEEDS = range(0, 40)

@@ -13,10 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fashion import calibration, photoset, predict  # noqa: E402
-from fashion.classifier import Classifier  # noqa: E402
-from fashion.photo_training import photo_metrics  # noqa: E402
-from fashion.registry import DEFAULT_MODEL  # noqa: E402
+from fashion.model.classifier import Classifier  # noqa: E402
+from fashion.model.registry import DEFAULT_MODEL  # noqa: E402
+from fashion.photos import judge as calibration
+from fashion.photos import photoset, predict
+from fashion.judging.photo_metrics import photo_metrics  # noqa: E402
 
 
 def main() -> None:

@@ -36,9 +36,9 @@ def main(argv=None) -> int:
     ap.add_argument("--warmup", type=int, default=3, help="untimed photos first (caches, lazy imports)")
     a = ap.parse_args(argv)
 
-    from fashion import registry
-    from fashion.photo import PhotoError, preprocess
-    from fashion.predict import calibrated, calibration_of, judge
+    from fashion.model import registry
+    from fashion.photos.pipeline import PhotoError, preprocess
+    from fashion.photos.predict import calibrated, calibration_of, judge
 
     files = sorted(p for p in Path(a.root).rglob("*") if p.suffix.lower() in EXTENSIONS)
     if a.limit:

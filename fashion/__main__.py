@@ -15,6 +15,24 @@ import signal
 import sys
 import time
 
+from fashion.data import DatasetError, load
+from fashion.errors import CardError, ConfigError, LineageError, StudioError, TrainingFailed
+
+from fashion.judging.evaluate import evaluate
+from fashion.judging.measure import compute
+from fashion.judging.stored import file_sha256, store_paths, write_store
+from fashion.model import registry
+from fashion.model.cards import parse_bounded
+from fashion.model.classifier import Classifier
+from fashion.paths import studio_home, user_dir
+from fashion.photos.own import from_folder
+from fashion.photos.photoset import SHIPPED, PhotoSetError, build, save
+from fashion.photos.predict import classify_files
+from fashion.training import lineage
+from fashion.training.finetune import FinetuneConfig, command, finetune, make_card
+from fashion.training.lineage import command_line
+from fashion.training.train import PRESETS, TrainConfig, discard_checkpoint, train
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
@@ -36,7 +54,6 @@ def printable(text) -> str:
 
 
 def _add_train_args(p: argparse.ArgumentParser) -> None:
-    from .train import TrainConfig, PRESETS
     p.add_argument("--preset", choices=sorted(PRESETS), help="start from a named recipe; other flags override it")
     for f in dataclasses.fields(TrainConfig):
         flag = "--" + f.name.replace("_", "-")
@@ -61,9 +78,6 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
 def config_from_args(a, parser: argparse.ArgumentParser | None = None) -> "TrainConfig":
     """The TrainConfig the flags describe, validated. Anything wrong (a JSON that is not an
     object, a value of the wrong type or range) goes to parser.error: one line, exit 2."""
-    from .cards import parse_bounded
-    from .errors import CardError, ConfigError
-    from .train import TrainConfig, PRESETS
 
     def fail(message: str):
         if parser is None:
@@ -140,8 +154,6 @@ class ProgressBar:
 
 def cmd_train(a, parser: argparse.ArgumentParser | None = None) -> int:
     import math
-    from . import registry
-    from .train import discard_checkpoint, train, TrainingFailed
     try:
         config = config_from_args(a, parser)
     except ValueError as e:
@@ -172,14 +184,12 @@ def cmd_train(a, parser: argparse.ArgumentParser | None = None) -> int:
         return 1
     accuracy = result.test_metrics.get("accuracy", float("nan"))
     if not (math.isfinite(accuracy) and accuracy > DIVERGED_ACCURACY) and not a.save_diverged:
-        from .errors import TrainingFailed as Failed
-        print(f"\nerror: {Failed('train.err.diverged', accuracy=f'{100 * accuracy:.1f} %')} "
+        print(f"\nerror: {TrainingFailed('train.err.diverged', accuracy=f'{100 * accuracy:.1f} %')} "
               "(--save-diverged keeps it anyway)", file=sys.stderr)
         if a.json:
             print(json.dumps({"error": "diverged", "test_accuracy": accuracy, "model_path": None,
                               "epochs_completed": result.epochs_completed}))
         return 1
-    from .lineage import command_line
     card = registry.make_card(result, command_line(sys.argv[1:]))
     try:
         if a.output:
@@ -190,7 +200,7 @@ def cmd_train(a, parser: argparse.ArgumentParser | None = None) -> int:
             path = registry.save_model(result.model, card,
                                        a.name or f"{config.architecture}-{time.strftime('%Y%m%d-%H%M%S')}")
     except OSError as e:   # the disk filled up, the folder went away: keep the model in the registry
-        print(f"\nerror: could not save to {a.output or registry.user_dir()} ({e.strerror or e})", file=sys.stderr)
+        print(f"\nerror: could not save to {a.output or user_dir()} ({e.strerror or e})", file=sys.stderr)
         try:
             path = registry.save_model(result.model, card, f"rescued-{config.architecture}")
         except OSError:
@@ -215,7 +225,6 @@ def cmd_train(a, parser: argparse.ArgumentParser | None = None) -> int:
 
 
 def _load(path):
-    from . import registry
     try:
         return registry.load_model(path or registry.DEFAULT_MODEL)
     except (OSError, ValueError) as e:
@@ -224,8 +233,6 @@ def _load(path):
 
 
 def cmd_evaluate(a) -> int:
-    from .data import load, DatasetError
-    from .evaluate import evaluate
     model = _load(a.model)
     if model is None:
         return 2
@@ -235,9 +242,6 @@ def cmd_evaluate(a) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if getattr(a, "store", False):
-        from . import registry
-        from .classifier import Classifier
-        from .evaluation_store import compute, file_sha256, store_paths, write_store
         path = a.model or registry.DEFAULT_MODEL
         stored = compute(Classifier.of(model), ds, file_sha256(path))
         try:
@@ -261,7 +265,6 @@ def cmd_evaluate(a) -> int:
 def cmd_predict(a) -> int:
     """Classify photo files: one line (or one JSON object) per file, in order. Exit 0 when
     every file was classified, 2 when any could not be used; never a traceback."""
-    from .predict import classify_files
     model = _load(a.model)
     if model is None:
         return 2
@@ -283,7 +286,6 @@ def cmd_predict(a) -> int:
 
 def cmd_photos(a) -> int:
     """Process a photo folder once (cached by content + pipeline version) and save the arrays."""
-    from .photoset import SHIPPED, PhotoSetError, build, save
     try:
         photos = build(a.folder, on_progress=lambda i, n: sys.stderr.write(f"\rprocessed {i}/{n} photos")
                        if i % 50 == 0 or i == n else None)
@@ -299,11 +301,7 @@ def cmd_photos(a) -> int:
 def cmd_finetune(a) -> int:
     """Fine-tune a saved model on a folder of class-named photo folders; print before and
     after (own held-out photos, shipped real photos, Fashion-MNIST test) as one JSON object."""
-    from .data import DatasetError
-    from .errors import StudioError
-    from .finetune import FinetuneConfig, command, finetune, make_card
     from pathlib import Path
-    from .own_photos import from_folder
     config = FinetuneConfig(base=a.base, epochs=a.epochs, freeze_base=a.freeze_base)
     try:
         config.validate()
@@ -316,7 +314,6 @@ def cmd_finetune(a) -> int:
         return 2
     summary = {**result.summary(), "model_path": None}
     if not a.no_save:
-        from . import registry
         line = command(config, a.photos)
         path = registry.save_model(result.model, make_card(result, line), a.name or f"{Path(config.base).stem}-own")
         summary["model_path"] = str(path)
@@ -355,9 +352,7 @@ def cmd_reproduce(a) -> int:
     in a subprocess; stages already done in the work dir are skipped, so an interrupted
     replay continues where it stopped."""
     from pathlib import Path
-    from . import lineage, registry
-    from .errors import LineageError, TrainingFailed
-    workdir = a.workdir or str(registry.studio_home() / "reproduce" / Path(a.card).stem)
+    workdir = a.workdir or str(studio_home() / "reproduce" / Path(a.card).stem)
     try:
         stages = lineage.plan(a.card, workdir, a.output, check=check_train_args)
     except LineageError as e:

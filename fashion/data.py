@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from fashion.backend import keras
+
 CLASS_NAMES = {
     "en": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
@@ -133,9 +135,8 @@ def _download_with_keras() -> Path:
     keras.datasets.fashion_mnist); returns the cache folder."""
     folder = keras_cache_dir()
     try:
-        from keras.utils import get_file  # only reached when no local copy exists
         for name, _, _ in FILES.values():
-            get_file(name, origin=KERAS_ORIGIN + name, cache_dir=str(folder.parent.parent),
+            keras.utils.get_file(name, origin=KERAS_ORIGIN + name, cache_dir=str(folder.parent.parent),
                      cache_subdir="datasets/fashion-mnist")
     except Exception as e:  # no network, proxy, disk full...
         raise DatasetError(f"Fashion-MNIST was not found locally and could not be downloaded ({e}). {HOW_TO_GET}") from e

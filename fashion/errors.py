@@ -10,7 +10,7 @@ text, for logs and the command line.
 """
 from __future__ import annotations
 
-from .i18n import t
+from fashion.i18n import t
 
 
 class StudioError(Exception):

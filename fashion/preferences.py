@@ -20,12 +20,14 @@ import threading
 import time
 from pathlib import Path
 
+from fashion.files import write_json
+from fashion.paths import studio_home
+
 MAX_BROWSERS = 5000
 CLASS_KEY = "class_default_model"
 
 
 def preferences_path() -> Path:
-    from .registry import studio_home
     return studio_home() / "preferences.json"
 
 
@@ -61,10 +63,7 @@ class PreferenceStore:
             keep = sorted(browsers, key=lambda b: browsers[b].get("seen", 0), reverse=True)[:MAX_BROWSERS]
             self._data["browsers"] = {b: browsers[b] for b in keep}
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(self._data, f)
-        os.replace(tmp, self.path)
+        write_json(self.path, self._data)
         self._mtime = self.path.stat().st_mtime_ns
 
     def get(self, browser: str | None) -> dict:

@@ -16,9 +16,14 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from fashion import registry
+from fashion import data, preferences
 from fashion.data import DatasetError, class_names
-from fashion.i18n import t, language_from_locale
+from fashion.i18n import language_from_locale, t
+from fashion.judging.measure import ensure
+from fashion.model import registry
+from fashion.model.classifier import Classifier
+from fashion.runs import jobs
+from pages.compat import leave_pages_folder_mode
 
 LANG_KEY = "lang"
 MODEL_KEY = "model_path"
@@ -27,7 +32,6 @@ FRAME = Path(__file__).resolve().parent.parent / "streamlit_app.py"
 
 def _leave_pages_folder_mode() -> None:
     """Run the page through the frame when Streamlit ran it alone (see pages/compat.py)."""
-    from pages.compat import leave_pages_folder_mode
     leave_pages_folder_mode(FRAME)
 
 
@@ -92,7 +96,6 @@ def names() -> list[str]:
 
 @st.cache_resource(show_spinner=False)
 def _dataset():
-    from fashion import data
     return data.load()
 
 
@@ -109,7 +112,6 @@ def dataset():
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _classifier(path: str, mtime: float):
     """The one Classifier (loaded model + all its inference) per model file, per server."""
-    from fashion.classifier import Classifier
     return Classifier.load(path)
 
 
@@ -124,7 +126,6 @@ def active_model_path() -> str | None:
     """The model this browser uses: its own choice in the sidebar (kept server-side for
     the browser, so it survives reloads and new tabs), else the class default the teacher
     set, else the shipped model."""
-    from fashion import preferences
     path = preferences.model_choice(browser_id())
     if path:
         return path
@@ -136,7 +137,6 @@ def active_model_path() -> str | None:
 
 def set_active_model(path: str) -> None:
     """Make path this browser's model, in every tab and after reloads."""
-    from fashion import preferences
     preferences.store().set(browser_id(), model=str(path))
     st.session_state[MODEL_KEY] = str(path)
 
@@ -247,12 +247,10 @@ def scroll_into_view(container_key: str, nonce: str = "") -> None:
 
 def browser_prefs() -> dict:
     """This browser's stored preferences (model, teacher, display settings)."""
-    from fashion import preferences
     return preferences.store().get(browser_id())
 
 
 def set_browser_prefs(**values) -> None:
-    from fashion import preferences
     preferences.store().set(browser_id(), **values)
 
 
@@ -265,14 +263,13 @@ def _secret(name: str):
 
 def server_settings() -> dict:
     """The classroom caps set in .streamlit/secrets.toml (environment variables are the
-    fallback, read by fashion.jobs.Limits)."""
+    fallback, read by fashion.runs.jobs.Limits)."""
     keys = ("max_trainings", "max_epochs", "max_queue", "worker_threads")
     return {k: v for k in keys if (v := _secret(k)) is not None}
 
 
 def job_manager():
-    """The server's training jobs (fashion.jobs), with the caps of the secrets file."""
-    from fashion import jobs
+    """The server's training jobs (fashion.runs.jobs), with the caps of the secrets file."""
     return jobs.manager(server_settings())
 
 
@@ -310,7 +307,6 @@ def lock_teacher() -> None:
 def teacher_sidebar() -> None:
     """The sidebar's teacher box: unlock with the passphrase; then set the class's
     default model and delete models trained in class (runs are stopped on Train)."""
-    from fashion import preferences
     with st.sidebar.expander(tr("teacher.title"), expanded=False):
         if not teacher_available():
             st.caption(tr("teacher.unavailable"))
@@ -361,7 +357,7 @@ def active_card() -> dict:
 
 
 def classifier():
-    """The active model's Classifier (fashion.classifier), or None after an explanation."""
+    """The active model's Classifier (fashion.model.classifier), or None after an explanation."""
     path = active_model_path()
     if not path:
         st.warning(tr("model.missing"))
@@ -381,10 +377,9 @@ def model():
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _stored(path: str, mtime: float):
-    """The model's stored evaluation (fashion.evaluation_store): read from beside the model
+    """The model's stored evaluation (fashion.judging.stored): read from beside the model
     file when it matches the file's hash (the model is not even loaded), else computed once
     with the model's Classifier and written there."""
-    from fashion.evaluation_store import ensure
     return ensure(path, lambda: _classifier(path, mtime), _dataset())
 
 

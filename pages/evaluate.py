@@ -12,11 +12,26 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from fashion import charts, report
 from fashion.i18n import TABLE
 from fashion.i18n.numbers import fmt_duration, fmt_int, fmt_num, fmt_pct, fmt_points
-from pages.common import (projector, active_card, active_model_path, dataset, evaluation, gallery, lang, model, model_mtime,
-                          metric_row, names, stored_evaluation, to_display, tr)
+from fashion.judging import charts, report
+from fashion.model.architectures import summary_rows
+from pages.common import (
+    active_card,
+    active_model_path,
+    dataset,
+    evaluation,
+    gallery,
+    lang,
+    metric_row,
+    model,
+    model_mtime,
+    names,
+    projector,
+    stored_evaluation,
+    to_display,
+    tr,
+)
 
 BLUE, RED, GREY, ORANGE = "#1f77b4", "#d62728", "#9e9e9e", "#ff7f0e"
 CELL_IMAGES = 20          # images shown for a confusion-matrix cell, most confident first
@@ -77,7 +92,6 @@ def layer_rows() -> list[dict]:
     stored = stored_evaluation()
     if stored is not None and stored.summary.get("layers"):
         return stored.summary["layers"]
-    from fashion.models import summary_rows
     return summary_rows(model())
 
 

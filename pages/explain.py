@@ -1,7 +1,7 @@
 """Inside the CNN: pick an image and follow it through the active model: its layers,
 first-layer filters, feature maps, Grad-CAM, and a clickable embedding map.
 
-All computation is in `fashion.explain`; here it is cached per model (path + mtime).
+All computation is in `fashion.judging.explain`; here it is cached per model (path + mtime).
 The map shows FASHION_EXPLAIN_SAMPLE test images (default 2,000; tests use fewer).
 """
 from __future__ import annotations
@@ -14,12 +14,12 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.colors import qualitative
 
-from fashion import explain as ex
-from fashion.classifier import Classifier
 from fashion.i18n import TABLE
 from fashion.i18n.names import layer_kind
 from fashion.i18n.numbers import fmt_int, fmt_pct
-from pages.common import projector, active_model_path, dataset, lang, model, model_mtime, names, stored_evaluation, tr
+from fashion.judging import explain as ex
+from fashion.model.classifier import Classifier
+from pages.common import active_model_path, dataset, lang, model, model_mtime, names, projector, stored_evaluation, tr
 
 SAMPLE = int(os.environ.get("FASHION_EXPLAIN_SAMPLE", "2000"))
 MAP_KEY = "explain_map"
@@ -56,7 +56,7 @@ def _cam(path: str, mtime: float, _model, image: np.ndarray, class_index: int, l
 @st.cache_data(show_spinner=False, max_entries=8)
 def _embedding(path: str, mtime: float, _model, _stored, _x_test, y_test: np.ndarray, n: int) -> dict:
     idx = ex.embedding_sample(y_test, n)
-    # the features and probabilities kept beside the model file (fashion.evaluation_store)
+    # the features and probabilities kept beside the model file (fashion.judging.stored)
     features = _stored.sample_features(idx) if _stored is not None else None
     if features is not None:
         probs = _stored.probabilities[idx]

@@ -8,6 +8,7 @@ from fashion.i18n import TABLE
 from fashion.i18n.numbers import fmt_int, fmt_num, fmt_pct
 from pages.common import active_card, active_model_path, lang, tr
 
+
 def arch_name(arch: str) -> str:
     """The architecture's name in the user's language (the Train page's names)."""
     key = f"train.arch.{arch}"

@@ -3,7 +3,7 @@ active model on them in a training worker, and see what it gained and what it fo
 
 Thin UI over fashion/own_photos.py (photos -> 28x28 inputs, the split, the limits) and
 fashion/finetune.py (the fine-tune and its before/after figures), run as a job of
-fashion.jobs like any training. The photos live in this session only, as their 28x28
+fashion.runs.jobs like any training. The photos live in this session only, as their 28x28
 inputs (the original files are not kept), and can be removed one by one or all at once.
 """
 from __future__ import annotations
@@ -16,15 +16,26 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from fashion import charts, jobs
-from fashion import finetune as ft
-from fashion import own_photos as op
 from fashion.errors import StudioError
 from fashion.i18n.numbers import fmt_duration, fmt_pct
-from fashion.photo import PhotoError
-from fashion.train import TrainConfig
-from pages.common import (active_model_path, browser_id, is_teacher, job_manager, lang, names, projector,
-                          set_active_model, to_display, tr)
+from fashion.judging import charts
+from fashion.photos import own as op
+from fashion.photos.pipeline import PhotoError
+from fashion.runs import jobs
+from fashion.training import finetune as ft
+from fashion.training.train import TrainConfig
+from pages.common import (
+    active_model_path,
+    browser_id,
+    is_teacher,
+    job_manager,
+    lang,
+    names,
+    projector,
+    set_active_model,
+    to_display,
+    tr,
+)
 
 PHOTOS_KEY = "own_photos"         # session: [{id, label, name, image (28x28 uint8), found}]
 CLASSES_KEY = "own_classes"       # session: the classes chosen (multiselect)

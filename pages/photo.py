@@ -2,8 +2,8 @@
 28x28, the answer (or an honest "not sure" and why), the top 3, all 10 probabilities, a
 real Fashion-MNIST example of the answer, and Grad-CAM over the input and the photo.
 
-All the work is in `fashion.photo` (photo -> 28x28) and `fashion.predict` (answer and the
-not-sure rule); Grad-CAM comes from `fashion.explain`. Preprocessing is cached per file
+All the work is in `fashion.photos.pipeline` (photo -> 28x28) and `fashion.photos.predict` (answer and the
+not-sure rule); Grad-CAM comes from `fashion.judging.explain`. Preprocessing is cached per file
 content, heat maps per model and input.
 """
 from __future__ import annotations
@@ -17,12 +17,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from fashion import photo as ph
-from fashion import predict as pr
 from fashion.data import NUM_CLASSES
 from fashion.i18n.numbers import fmt_pct
-from pages.common import (active_card, active_model_path, dataset, lang, model, model_mtime, names,
-                          scroll_into_view, tr)
+from fashion.judging.explain import grad_cam
+from fashion.photos import pipeline as ph
+from fashion.photos import predict as pr
+from pages.common import active_card, active_model_path, dataset, lang, model, model_mtime, names, scroll_into_view, tr
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "heic", "heif"]
 DETAILED = 10            # photos shown in full; all of them are in the table
@@ -40,7 +40,6 @@ def _prepare(digest: str, _data: bytes, name: str) -> pr.Prediction:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cam(path: str, mtime: float, _model, model_input: np.ndarray, label: int) -> np.ndarray | None:
-    from fashion.explain import grad_cam
     return grad_cam(_model, model_input, label)
 
 

@@ -1,7 +1,7 @@
 """Train: start from a preset or design a CNN, watch it learn live, stop it, keep it,
 and compare runs.
 
-Training never runs in this server process: `fashion.jobs` runs it in a worker process
+Training never runs in this server process: `fashion.runs.jobs` runs it in a worker process
 and this page polls the job with st.fragment(run_every=...). The job id sits in the
 URL (?job=...) and in the session, and a browser's own queued or running run is found
 from any of its tabs. Only the browser that started a run, or the teacher, can stop it.
@@ -16,14 +16,34 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from fashion import charts, jobs, registry
 from fashion.i18n import TABLE
 from fashion.i18n.names import layer_kind
 from fashion.i18n.numbers import fmt_clock, fmt_duration, fmt_float, fmt_int, fmt_pct
-from fashion.models import ARCHITECTURES, CUSTOM_DEFAULTS, CUSTOM_LIMITS, custom_problems
-from fashion.train import AUGMENTATIONS, OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig
-from pages.common import (active_model_path, browser_id, is_teacher, job_manager, lang, projector,
-                          metric_row, scroll_into_view, set_active_model, tr)
+from fashion.judging import charts
+from fashion.model import registry
+from fashion.model.architectures import (
+    ARCHITECTURES,
+    CUSTOM_DEFAULTS,
+    CUSTOM_LIMITS,
+    build,
+    custom_problems,
+    summary_rows,
+)
+from fashion.photos.photoset import PhotoSetError, shipped
+from fashion.runs import jobs
+from fashion.training.train import AUGMENTATIONS, OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig
+from pages.common import (
+    active_model_path,
+    browser_id,
+    is_teacher,
+    job_manager,
+    lang,
+    metric_row,
+    projector,
+    scroll_into_view,
+    set_active_model,
+    tr,
+)
 
 JOB_KEY = "train_job_id"          # session: the job this browser tab follows
 SAVED_KEY = "_train_form"         # session: the form's values, kept across page switches
@@ -138,7 +158,6 @@ def form_config() -> TrainConfig:
 @st.cache_data(show_spinner=False)
 def real_photo_count() -> int:
     """How many of the repo's processed phone photos a run can learn from (0 if missing)."""
-    from fashion.photoset import PhotoSetError, shipped
     try:
         return int((~shipped().holdout).sum())
     except PhotoSetError:
@@ -159,7 +178,6 @@ def form_problems(config: TrainConfig) -> list[str]:
 @st.cache_data(show_spinner=False, max_entries=64)
 def model_summary(architecture: str, params_json: str) -> tuple[list[dict], int]:
     """Layer table and parameter count of a freshly built (untrained) model."""
-    from fashion.models import build, summary_rows
     model = build(architecture, **json.loads(params_json))
     return summary_rows(model), int(model.count_params())
 

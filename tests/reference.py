@@ -7,7 +7,8 @@ import functools
 
 import numpy as np
 
-from fashion import data, registry
+from fashion import data
+from fashion.model import registry
 
 
 @functools.lru_cache(maxsize=1)

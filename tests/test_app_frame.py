@@ -6,14 +6,14 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO, all_text, assert_no_exception, run_page, wait_for_app
 from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 
-from conftest import REPO, all_text, assert_no_exception, run_page, wait_for_app
-from fashion import registry
-from fashion.evaluation_store import measured_real_photo_accuracy
 from fashion.i18n import t
-from fashion.report import fmt_int, fmt_pct
+from fashion.judging.report import fmt_int, fmt_pct
+from fashion.judging.stored import measured_real_photo_accuracy
+from fashion.model import registry
 
 HOME = "pages/home.py"
 

@@ -1,8 +1,8 @@
 """The whole app in a real Chromium: every page in both languages, and switching the
 active model from the sidebar. Screenshots of every page go to test-artifacts/."""
 import pytest
-
 from conftest import ARTIFACTS, assert_no_exception, wait_for_app
+
 from fashion.i18n import t
 
 PAGES = {"": "app.title", "dataset": "nav.dataset", "evaluate": "nav.evaluate", "train": "train.title",
@@ -31,8 +31,8 @@ def test_every_page_opens_in_both_languages(app_server, browser, lang):
 
 def test_switching_the_active_model_holds_across_pages(app_server, page):
     """A model trained by a user appears in the sidebar; choosing it changes every page."""
-    from fashion import registry
-    from fashion.models import seed_cnn
+    from fashion.model import registry
+    from fashion.model.architectures import seed_cnn
     model = seed_cnn()
     card = {"architecture": "seed_cnn", "test_metrics": {"accuracy": 0.1234, "loss": 2.3}, "params": model.count_params(),
             "config": {"architecture": "seed_cnn"}, "history": {}}

@@ -2,9 +2,8 @@
 test images of that true -> predicted pair; download the report and find the page's numbers."""
 import re
 
-from playwright.sync_api import expect
-
 from conftest import assert_no_exception, wait_for_app
+from playwright.sync_api import expect
 
 
 def click_cell(pg, row: int, col: int) -> None:

@@ -3,9 +3,10 @@ that test image, its prediction and its probabilities, with the point highlighte
 from __future__ import annotations
 
 import keras
-
 from conftest import assert_no_exception, wait_for_app
-from fashion import models, registry
+
+from fashion.model import architectures as models
+from fashion.model import registry
 
 # The map's Plotly figure: the screen position of the most isolated class point inside the
 # viewport (so the click cannot land on a neighbour), with its test index and hover text.

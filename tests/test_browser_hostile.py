@@ -13,11 +13,11 @@ import os
 import re
 
 import numpy as np
-from PIL import Image
-
 from conftest import REPO, assert_no_exception, wait_for_app
-from fashion.i18n import t
+from PIL import Image
 from test_photo import bomb_png, encode, garment_photo
+
+from fashion.i18n import t
 
 ERROR = '[data-testid="stAlertContentError"]'
 ANSWER = '[data-testid="stAlertContentSuccess"], [data-testid="stAlertContentWarning"]'

@@ -8,11 +8,12 @@ import json
 import re
 import shutil
 
+from conftest import REPO, assert_no_exception, wait_for_app
 from playwright.sync_api import expect
 
-from conftest import REPO, assert_no_exception, wait_for_app
-from fashion import preferences, registry
+from fashion import preferences
 from fashion.i18n import t
+from fashion.model import registry
 
 HOME = "pages/home.py"
 ALICE, BOB = "alice-browser-000000000", "bob-browser-0000000000"
@@ -144,8 +145,9 @@ def test_the_model_choice_survives_a_reload_and_a_new_tab(app_server, browser):
 def test_the_teacher_sees_and_stops_another_browsers_run(studio_home, monkeypatch):
     """A student's run trains; the teacher's browser, unlocked, lists it on Train and stops it."""
     import dataclasses
-    from fashion import jobs
-    from fashion.train import PRESETS
+
+    from fashion.runs import jobs
+    from fashion.training.train import PRESETS
     manager = jobs.JobManager(max_running=1)
     monkeypatch.setattr(jobs, "_MANAGER", manager)
     run = manager.submit(dataclasses.replace(PRESETS["quick"], train_subset=600, epochs=20), name="student run",

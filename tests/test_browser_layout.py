@@ -10,14 +10,14 @@ student's 390x844 phone. Screenshots of each are kept in test-artifacts/ (CI art
 """
 from __future__ import annotations
 
-from playwright.sync_api import expect
-
 from conftest import ARTIFACTS, assert_no_exception, wait_for_app
-from fashion import registry
-from fashion.i18n import t
-from fashion.i18n.numbers import fmt_duration
+from playwright.sync_api import expect
 from test_browser_evaluate import click_cell
 from test_photo import encode, garment_photo
+
+from fashion.i18n import t
+from fashion.i18n.numbers import fmt_duration
+from fashion.model import registry
 
 PROJECTOR = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}

@@ -8,11 +8,11 @@ import re
 
 import cv2
 import numpy as np
-from playwright.sync_api import expect
 from conftest import ARTIFACTS, assert_no_exception, camera_page, wait_for_app
+from playwright.sync_api import expect
 from test_photo import background, tshirt_mask
 
-SHOTS = 6          # fashion.own_photos.MIN_PER_CLASS
+SHOTS = 6          # fashion.photos.own.MIN_PER_CLASS
 
 
 def write_y4m(path, frames: int = 30) -> None:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 import time
 
+from conftest import assert_no_exception, wait_for_app
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
-
-from conftest import assert_no_exception, wait_for_app
 
 RUN_TIMEOUT = 240_000   # ms: a tiny run, its test-set score and the save, on a busy 2-core machine
 

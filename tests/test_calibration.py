@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fashion import calibration, predict
-from fashion.classifier import Classifier
 from fashion.data import load
-from fashion.registry import DEFAULT_MODEL
+from fashion.model.classifier import Classifier
+from fashion.model.registry import DEFAULT_MODEL
+from fashion.photos import judge as calibration
+from fashion.photos import predict
 
 
 def png(a: np.ndarray) -> bytes:

@@ -1,4 +1,4 @@
-"""fashion/classifier.py and fashion/evaluation_store.py: one Classifier owns inference and
+"""fashion/classifier.py and fashion/judging/stored.py: one Classifier owns inference and
 gives exactly the model's own answers; a model's evaluation is stored beside it, reused
 while the model file is the same, recomputed when it changes or the store is damaged."""
 from __future__ import annotations
@@ -8,10 +8,14 @@ import json
 import keras
 import numpy as np
 import pytest
-
-from fashion import data, evaluation_store as store, models, registry
-from fashion.classifier import Classifier, ClassifierError, as_input, unwrap
 from reference import reference
+
+from fashion import data
+from fashion.judging import measure
+from fashion.judging import stored as store
+from fashion.model import architectures as models
+from fashion.model import registry
+from fashion.model.classifier import Classifier, ClassifierError, as_input, unwrap
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +99,7 @@ def test_the_store_is_reused_and_recomputed_when_the_model_changes(tmp_path):
     assert store.measured_accuracy(path) is None                   # "not measured yet"
 
     first = Classifier.load(path)
-    stored = store.ensure(path, first, small, sample_size=100)
+    stored = measure.ensure(path, first, small, sample_size=100)
     assert first.batches_run > 0
     np.testing.assert_allclose(stored.probabilities, first.probabilities(small.x_test), atol=1e-6)
     assert len(stored.sample) == 100 and stored.features.shape == (100, first.features(small.x_test[:1]).shape[1])
@@ -103,7 +107,7 @@ def test_the_store_is_reused_and_recomputed_when_the_model_changes(tmp_path):
 
     # a second load of the same file: nothing runs the model (the factory is never called)
     second = Classifier.load(path)
-    again = store.ensure(path, lambda: second, small, sample_size=100)
+    again = measure.ensure(path, lambda: second, small, sample_size=100)
     assert second.batches_run == 0
     np.testing.assert_array_equal(again.probabilities, stored.probabilities)
     np.testing.assert_array_equal(again.features, stored.features)
@@ -113,7 +117,7 @@ def test_the_store_is_reused_and_recomputed_when_the_model_changes(tmp_path):
     registry.save_model(tiny_model(1), {"test_metrics": {}}, "tiny", folder=tmp_path, overwrite=True)
     assert store.read_store(path) is None and store.measured_accuracy(path) is None
     third = Classifier.load(path)
-    fresh = store.ensure(path, third, small, sample_size=100)
+    fresh = measure.ensure(path, third, small, sample_size=100)
     assert third.batches_run > 0 and fresh.model_sha256 != stored.model_sha256
     assert not np.allclose(fresh.probabilities, stored.probabilities)
 
@@ -121,12 +125,12 @@ def test_the_store_is_reused_and_recomputed_when_the_model_changes(tmp_path):
 def test_a_corrupt_store_is_recomputed(tmp_path):
     small = SmallData()
     path = registry.save_model(tiny_model(2), {"test_metrics": {}}, "tiny", folder=tmp_path)
-    store.ensure(path, Classifier.load(path), small, sample_size=50)
+    measure.ensure(path, Classifier.load(path), small, sample_size=50)
     npz, meta_path = store.store_paths(path)
     npz.write_bytes(npz.read_bytes()[:100])                          # a half-copied file
     assert store.read_store(path) is None
     clf = Classifier.load(path)
-    stored = store.ensure(path, clf, small, sample_size=50)
+    stored = measure.ensure(path, clf, small, sample_size=50)
     assert clf.batches_run > 0 and store.read_store(path) is not None
     meta_path.write_text("{not json")
     assert store.read_store(path) is None and store.measured_accuracy(path) is None

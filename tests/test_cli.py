@@ -5,8 +5,8 @@ import sys
 
 import keras
 import pytest
-
 from conftest import REPO
+
 from fashion import data
 
 
@@ -62,7 +62,9 @@ def test_evaluate_with_a_broken_model_file(tmp_path):
 
 def test_evaluate_store_writes_the_stored_evaluation_beside_the_model(tmp_path):
     """`evaluate --store` is the one command that (re)builds a model's stored evaluation."""
-    from fashion import evaluation_store, models, registry
+    from fashion.judging import stored as evaluation_store
+    from fashion.model import architectures as models
+    from fashion.model import registry
     keras.utils.set_random_seed(0)
     path = registry.save_model(models.build("custom", conv_blocks=1, filters=4, dense_units=8),
                                {"test_metrics": {}}, "tiny", folder=tmp_path)

@@ -13,9 +13,9 @@ import numpy as np
 from conftest import REPO
 from test_photo import encode, garment_photo
 
-from fashion.classifier import Classifier
-from fashion.predict import calibration_of
-from fashion.registry import DEFAULT_MODEL
+from fashion.model.classifier import Classifier
+from fashion.model.registry import DEFAULT_MODEL
+from fashion.photos.predict import calibration_of
 
 
 @functools.lru_cache(maxsize=1)
@@ -87,9 +87,10 @@ def test_missing_model_is_an_error_not_a_traceback(tmp_path):
 
 def test_scores_are_the_models_own_probabilities_averaged_with_the_mirror():
     """The not-sure rule reads logits; its probabilities must still be exactly the model's."""
-    from fashion import data, registry
-    from fashion.evaluate import predict_proba
-    from fashion.predict import scorer
+    from fashion import data
+    from fashion.judging.evaluate import predict_proba
+    from fashion.model import registry
+    from fashion.photos.predict import scorer
     model = registry.load_model(registry.DEFAULT_MODEL)
     x = data.load().x_test[:64].astype(np.float32) / 255.0
     probs, z = scorer(model)(x)

@@ -10,6 +10,7 @@ from conftest import REPO
 
 def test_the_pages_folder_switch_still_exists_and_works(monkeypatch):
     from streamlit.runtime.pages_manager import PagesManager
+
     from pages import compat
     assert hasattr(PagesManager, "uses_pages_directory"), "Streamlit renamed the pages-folder switch"
     monkeypatch.setattr(PagesManager, "uses_pages_directory", True)
@@ -37,6 +38,7 @@ def test_streamlit_clears_keras_after_runs_and_compat_stops_only_that(monkeypatc
     keep_keras_between_runs can go) or renames the hook it replaces."""
     import keras
     from streamlit.runtime.scriptrunner import script_runner
+
     from pages import compat
     calls = []
     monkeypatch.setattr(keras.backend, "clear_session", lambda *a, **k: calls.append(1))
@@ -50,5 +52,5 @@ def test_streamlit_clears_keras_after_runs_and_compat_stops_only_that(monkeypatc
     compat.keep_keras_between_runs()               # idempotent
     script_runner._clean_problem_modules()
     assert calls == [] and script_runner._clean_problem_modules.keeps_keras
-    import inspect                                 # and the script runner calls it by this name
+    import inspect  # and the script runner calls it by this name
     assert "_clean_problem_modules" in inspect.getsource(script_runner.ScriptRunner)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from fashion import data
-from fashion.data import DatasetError, FILES
+from fashion.data import FILES, DatasetError
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import keras
 import numpy as np
 import pytest
-
-import keras
 from keras import layers
 
-from fashion import explain as ex
-from fashion import models, registry
+from fashion.judging import explain as ex
+from fashion.model import architectures as models
+from fashion.model import registry
 
 RNG = np.random.default_rng(0)
 

@@ -12,14 +12,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import REPO
-from fashion import finetune as ft
-from fashion import jobs, own_photos as op, registry
-from fashion.data import class_names
-from fashion.own_photos import OwnPhotosError
-from fashion.photoset import shipped
 from test_photo_training import garment_jpeg
+
+from fashion.data import class_names
+from fashion.model import registry
+from fashion.photos import own as op
+from fashion.photos.own import OwnPhotosError
+from fashion.photos.photoset import shipped
+from fashion.runs import jobs
+from fashion.training import finetune as ft
 
 # Shipped real photos of kinds that have one Fashion-MNIST class (or one we call them):
 # the "own photos" of these tests. Taken from the part the shipped model trained on, so
@@ -31,7 +33,7 @@ PER_CLASS = 20
 @pytest.fixture(scope="module")
 def base_model(tmp_path_factory):
     """A small CNN that has seen a little Fashion-MNIST and no real photo."""
-    from fashion.train import TrainConfig, train
+    from fashion.training.train import TrainConfig, train
     result = train(TrainConfig(architecture="fast", epochs=1, train_subset=3000, batch_size=64, seed=3))
     folder = tmp_path_factory.mktemp("base")
     return str(registry.save_model(result.model, registry.make_card(result, "test"), "tiny-base", folder=folder))
@@ -123,7 +125,7 @@ def test_finetuning_the_whole_network_improves_held_out_own_photos(base_model):
     assert np.asarray(after["own"]["confusion"]).sum() == int(s.holdout.sum())
     assert result.epochs_completed == 3 and len(result.history["val_accuracy"]) == 3
     card = ft.make_card(result, ft.command(result.config))
-    from fashion.cards import validate_card
+    from fashion.model.cards import validate_card
     validate_card(json.loads(json.dumps(card)), "card")
     assert card["finetune"]["choice"] == "whole" and card["finetune"]["base_model"] == "tiny-base"
     assert card["finetune"]["photos_per_class"]["Trouser"] == {"trained_on": 15, "held_out": 5}
@@ -132,7 +134,8 @@ def test_finetuning_the_whole_network_improves_held_out_own_photos(base_model):
 
 def test_freeze_base_leaves_every_convolution_weight_unchanged(base_model):
     import keras
-    from fashion.classifier import unwrap
+
+    from fashion.model.classifier import unwrap
     base = unwrap(registry.load_model(base_model))
     result = ft.finetune(ft.FinetuneConfig(base=base_model, epochs=1, freeze_base=True), own_set(8))
     tuned = unwrap(result.model)
@@ -182,7 +185,7 @@ def test_cli_prints_before_and_after_as_one_json_object(base_model, tmp_path, st
 # --- as a job in a worker process -------------------------------------------------------------------------
 
 def test_a_finetune_runs_as_a_job_and_forgets_the_photos_when_it_ends(base_model, studio_home):
-    from fashion.train import TrainConfig
+    from fashion.training.train import TrainConfig
     m = jobs.JobManager(max_running=1)
     config = ft.FinetuneConfig(base=base_model, epochs=1, freeze_base=True)
     job = m.submit(TrainConfig(architecture="fast", epochs=1, init_from=base_model, validation_split=0.0),

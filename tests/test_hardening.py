@@ -14,11 +14,11 @@ import zipfile
 
 import numpy as np
 import pytest
+from conftest import REPO, run_page
 from PIL import Image
 
-from conftest import REPO, run_page
-from fashion import registry
 from fashion.i18n import t
+from fashion.model import registry
 
 PAGES = ("pages/home.py", "pages/dataset.py", "pages/evaluate.py", "pages/train.py", "pages/photo.py",
          "pages/explain.py")
@@ -229,7 +229,7 @@ def _high_depth(mode: str, size=(1700, 1600)) -> bytes:
 
 @pytest.mark.parametrize("mode", ["I;16", "I;16B", "I", "F", "RGB16"])
 def test_high_bit_depth_images_of_any_size_decode(mode):
-    from fashion.photo import decode
+    from fashion.photos.pipeline import decode
     stored, upright, alpha = decode(_high_depth(mode))
     assert upright.dtype == np.uint8 and upright.shape[2] == 3 and max(upright.shape[:2]) <= 384
     assert upright.std() > 5                  # the picture survived, not a flat grey
@@ -267,14 +267,14 @@ def test_a_save_killed_mid_way_leaves_nothing_behind_and_burns_no_name(studio_ho
     assert r.returncode == -signal.SIGKILL
     folder = studio_home / "models"
     assert {p.name.split("-")[0] for p in folder.iterdir()} == {".run.reserved", ".tmp"}   # the left-overs
-    from fashion.models import seed_cnn
+    from fashion.model.architectures import seed_cnn
     path = registry.save_model(seed_cnn(), {"test_metrics": {"accuracy": 0.5}}, "run")
     assert path.name == "run.keras"                                # the name was not burned
     assert sorted(p.name for p in folder.iterdir()) == ["run.json", "run.keras"]
 
 
 def test_unicode_names_are_kept_and_their_files_stay_safe(studio_home):
-    from fashion.models import seed_cnn
+    from fashion.model.architectures import seed_cnn
     model = seed_cnn()
     paths = [registry.save_model(model, {"test_metrics": {"accuracy": 0.5}}, name)
              for name in ("Camiseta año", "模型", "モデル", "a\nb")]
@@ -288,7 +288,7 @@ def test_unicode_names_are_kept_and_their_files_stay_safe(studio_home):
 # --- 7. keyed errors; defaults in one place -----------------------------------------------------
 
 def test_training_failures_carry_keys_pages_translate():
-    from fashion.train import TrainConfig, TrainingFailed, train
+    from fashion.training.train import TrainConfig, TrainingFailed, train
     with pytest.raises(TrainingFailed) as info:
         train(TrainConfig(architecture="seed_cnn", epochs=1, batch_size=32, train_subset=1000),
               should_stop=lambda: True)
@@ -304,7 +304,7 @@ def test_pages_never_read_english_error_text():
 
 
 def test_the_custom_builder_takes_its_defaults_and_limits_from_the_core():
-    from fashion.models import CUSTOM_DEFAULTS, CUSTOM_LIMITS
+    from fashion.model.architectures import CUSTOM_DEFAULTS, CUSTOM_LIMITS
     at = run_page("pages/train.py")
     at.selectbox(key="tr_arch").select("custom").run()
     assert not at.exception

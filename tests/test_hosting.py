@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
 
 # Community Cloud runs Debian (glibc 2.36): any manylinux tag up to 2.36 installs there.

@@ -3,7 +3,7 @@ worker, the classroom rules (owners, per-browser limit, caps), and resuming afte
 server restart (a new JobManager over the same studio home).
 
 Real Fashion-MNIST throughout, on small subsets and few epochs; each run is a real
-`python -m fashion.worker` process."""
+`python -m fashion.runs.worker` process."""
 from __future__ import annotations
 
 import dataclasses
@@ -15,9 +15,9 @@ import threading
 import numpy as np
 import pytest
 
-from fashion import jobs
 from fashion.i18n import t
-from fashion.train import TrainConfig
+from fashion.runs import jobs
+from fashion.training.train import TrainConfig, cli_command
 
 TINY = TrainConfig(architecture="seed_cnn", epochs=1, batch_size=64, train_subset=600, validation_split=0.2, seed=3)
 RUN_S = 300   # a worker starts TensorFlow, loads the data and trains a tiny net: slow on a busy 2-core box
@@ -59,11 +59,11 @@ def test_a_job_trains_in_a_worker_reports_progress_in_order_and_saves(studio_hom
     result = snap["result"]
     assert result["epochs_completed"] == 2 and 0.3 < result["test_metrics"]["accuracy"] <= 1.0
     assert "--train-subset 600" in result["command"]
-    from fashion import registry
+    from fashion.model import registry
     saved = [e for e in registry.list_models().models if str(e.path) == result["model_path"]]
     assert saved and saved[0].name.startswith("tiny-run") and saved[0].card["run_name"] == "tiny run"
     # measured as the app measures, beside the file: the sidebar has its accuracies at once
-    from fashion.evaluation_store import read_store
+    from fashion.judging.stored import read_store
     stored = read_store(result["model_path"])
     assert stored is not None and stored.summary["accuracy"] == pytest.approx(result["test_metrics"]["accuracy"], abs=1e-3)
     # the state on disk says the same, and the checkpoint folder is gone with the model saved
@@ -130,8 +130,10 @@ def test_a_taken_name_is_replaced_only_when_asked_and_allowed(studio_home):
     user chose to replace: the browser that trained the model replaces it through the
     worker (same file, its card, its stale evaluation gone); another browser may not, the
     teacher may, nobody replaces the shipped model or the name of a run still training."""
-    from fashion import evaluation_store, registry
     import keras
+
+    from fashion.judging import stored as evaluation_store
+    from fashion.model import registry
     m = jobs.JobManager(max_running=1)
     old = registry.save_model(keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
                                                 keras.layers.Dense(10, activation="softmax")]),
@@ -255,11 +257,12 @@ def test_loss_series_stays_bounded():
 def test_cli_command_reproduces_the_config():
     import argparse
     import shlex
+
     from fashion.__main__ import _add_train_args, config_from_args
     config = TrainConfig(architecture="custom", epochs=2, augment=True, augmentations=("shift", "erase"),
                          arch_params={"conv_blocks": 3, "filters": 16, "kernel_size": 5, "pooling": "average",
                                       "dropout": 0.1, "dense_units": 64, "batch_norm": False})
-    argv = shlex.split(jobs.cli_command(config))
+    argv = shlex.split(cli_command(config))
     assert argv[:4] == ["python", "-m", "fashion", "train"]
     parser = argparse.ArgumentParser()
     _add_train_args(parser)

@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
+
 from fashion.__main__ import main
 from fashion.errors import LineageError
-from fashion.lineage import plan
+from fashion.training.lineage import plan
 
 TINY = "python -m fashion train --architecture seed_cnn --epochs 1 --train-subset 300 --validation-split 0.2 --photos ''"
 

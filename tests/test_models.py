@@ -3,7 +3,7 @@ import keras
 import numpy as np
 import pytest
 
-from fashion import models
+from fashion.model import architectures as models
 
 
 @pytest.mark.parametrize("name", [n for n in models.ARCHITECTURES])

@@ -5,11 +5,11 @@ import json
 
 import numpy as np
 import pytest
-
 from conftest import all_text, run_page
+
 from fashion import data
 from fashion.data import class_names
-from fashion.report import fmt_int
+from fashion.judging.report import fmt_int
 
 PAGE = "pages/dataset.py"
 

@@ -7,12 +7,12 @@ import zipfile
 
 import numpy as np
 import pytest
-
 from conftest import all_text, run_page
-from fashion import registry
-from fashion.data import class_names
-from fashion.report import fmt_int, fmt_pct
 from reference import reference
+
+from fashion.data import class_names
+from fashion.judging.report import fmt_int, fmt_pct
+from fashion.model import registry
 
 PAGE = "pages/evaluate.py"
 
@@ -81,9 +81,9 @@ def keys_under(node) -> set:
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_projector_mode_sets_the_matrix_beside_its_gallery_with_whole_labels(lang):
-    from fashion import charts
     from fashion.i18n import t
     from fashion.i18n.numbers import fmt_duration
+    from fashion.judging import charts
     at = run_page(PAGE, lang, session={"projector": True})
     assert not at.exception
     sides = [keys_under(c) for c in at.columns]

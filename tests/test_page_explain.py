@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 
+import keras
 import numpy as np
 import pytest
-
-import keras
-
 from conftest import all_text, run_page
-from fashion import explain as ex
-from fashion import models, registry
+
 from fashion.i18n import t
+from fashion.judging import explain as ex
+from fashion.model import architectures as models
+from fashion.model import registry
 
 PAGE = "pages/explain.py"
 

@@ -4,10 +4,10 @@ refusal of a class with too few photos (naming how many are needed)."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import all_text, run_page
-from fashion import own_photos as op
-from fashion.photoset import shipped
+
+from fashion.photos import own as op
+from fashion.photos.photoset import shipped
 
 PAGE = "pages/own_photos.py"
 

@@ -8,11 +8,11 @@ import json
 import time
 
 import pytest
-
-from fashion import jobs
-from fashion.i18n import t
-from fashion.train import PRESETS, TrainingFailed
 from conftest import REPO, all_text, run_page
+
+from fashion.i18n import t
+from fashion.runs import jobs
+from fashion.training.train import PRESETS
 
 PAGE = "pages/train.py"
 
@@ -296,7 +296,8 @@ BROWSER = "this-browser-0000000000"
 def saved_model(name: str, owner: str | None = None, accuracy: float = 0.8):
     """A small real model in the user's registry, its card naming its owner's browser."""
     import keras
-    from fashion import registry
+
+    from fashion.model import registry
     model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
     card = {"test_metrics": {"accuracy": accuracy}}
     if owner:
@@ -326,8 +327,8 @@ def test_a_taken_name_is_asked_about_and_another_browsers_model_is_not_replaced(
 
 
 def test_start_asks_about_a_taken_name_until_the_name_is_edited(manager):
-    from fashion import registry
     from fashion.i18n.numbers import fmt_pct
+    from fashion.model import registry
     saved_model("Mi modelo", owner="another-browser-000000")
     at = run_page(PAGE, session={"browser_id": BROWSER})
     at.text_input(key="tr_name").input("Mi modelo").run()
@@ -385,8 +386,8 @@ def test_every_choice_on_the_page_has_both_labels():
     """The page builds some keys from settings (train.arch.<name>, train.opt.<name>...):
     each one exists in English and Spanish."""
     from fashion.i18n import TABLE
-    from fashion.models import ARCHITECTURES
-    from fashion.train import AUGMENTATIONS, OPTIMIZERS, SCHEDULES
+    from fashion.model.architectures import ARCHITECTURES
+    from fashion.training.train import AUGMENTATIONS, OPTIMIZERS, SCHEDULES
     keys = [f"train.arch.{a}" for a in ARCHITECTURES] + [f"train.arch.{a}.help" for a in ARCHITECTURES]
     keys += [f"train.preset.{p}" for p in PRESETS] + [f"train.preset.{p}.help" for p in PRESETS]
     keys += [f"train.opt.{o}" for o in OPTIMIZERS] + [f"train.sched.{s}" for s in SCHEDULES]

@@ -1,4 +1,4 @@
-"""The photo pipeline (fashion.photo) on images the tests draw themselves: a garment-like
+"""The photo pipeline (fashion.photos.pipeline) on images the tests draw themselves: a garment-like
 shape on light, dark, textured and cluttered backgrounds, in every file flavour a phone or
 a browser produces, and the files that must be refused, each with its message."""
 from __future__ import annotations
@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fashion import photo
-from fashion.photo import PhotoError, preprocess
+from fashion.photos import pipeline as photo
+from fashion.photos.pipeline import PhotoError, preprocess
 
 RNG_SEED = 7
 

@@ -1,17 +1,17 @@
 """The pipeline is faithful: a Fashion-MNIST image rendered as the catalogue photo it came
-from (tests/catalogue.py) and sent through fashion.photo.preprocess comes back as (nearly)
+from (tests/catalogue.py) and sent through fashion.photos.pipeline.preprocess comes back as (nearly)
 the same 28x28 input, so the shipped model classifies it (nearly) as well as the image itself.
 
 Geometry tuned to one folder of phone photos (a width squeeze, say) fails here: that is
 what this test is for. 1,000 test images, both renderings, within 1.5 points."""
 import numpy as np
 import pytest
-
 from catalogue import clean_photo, shop_photo
-from fashion import photo
-from fashion.classifier import Classifier
+
 from fashion.data import load
-from fashion.registry import DEFAULT_MODEL
+from fashion.model.classifier import Classifier
+from fashion.model.registry import DEFAULT_MODEL
+from fashion.photos import pipeline as photo
 
 N_IMAGES = 1000
 MAX_DROP = 0.015

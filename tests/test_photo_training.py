@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fashion import photo, photoset
-from fashion.photoset import ACCEPT, PhotoSetError
+from fashion.photos import photoset
+from fashion.photos import pipeline as photo
+from fashion.photos.photoset import ACCEPT, PhotoSetError
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_PHOTOS = REPO.parent / "shared" / "photos-train"
@@ -144,7 +145,8 @@ def test_licence_and_attribution_ship_with_the_arrays():
 def test_partial_label_loss_moves_mass_into_the_accepted_set():
     import keras
     import tensorflow as tf
-    from fashion.photo_training import partial_label_loss
+
+    from fashion.training.photo_mix import partial_label_loss
     loss_fn = partial_label_loss()
     mask = tf.constant([[0, 0, 1, 0, 0, 0, 1, 0, 0, 0]], tf.float32)     # Pullover or Shirt
     logits = tf.Variable(tf.random.stateless_normal([1, 10], seed=[1, 2]))
@@ -161,7 +163,8 @@ def test_partial_label_loss_moves_mass_into_the_accepted_set():
 
 def test_partial_label_loss_is_cross_entropy_for_one_label_and_flat_for_none():
     import tensorflow as tf
-    from fashion.photo_training import partial_label_loss
+
+    from fashion.training.photo_mix import partial_label_loss
     p = tf.constant([[0.7, 0.1, 0.2] + [0.0] * 7, [0.1] * 10], tf.float32)
     one_hot = tf.constant([[1.0] + [0.0] * 9, [0.0] * 10])
     out = partial_label_loss(0.0, outlier_weight=1.0)(one_hot, p).numpy()
@@ -173,7 +176,8 @@ def test_outlier_exposure_lowers_confidence_on_its_folder():
     """A small network trained on two kinds, with and without a third 'no class' kind:
     outlier exposure makes its answers on that kind flatter."""
     import keras
-    from fashion.photo_training import partial_label_loss
+
+    from fashion.training.photo_mix import partial_label_loss
     rng = np.random.default_rng(0)
     x_in = rng.normal(0, 1, (400, 8)).astype("float32") + np.repeat([[2.0] * 8, [-2.0] * 8], 200, axis=0)
     m_in = np.zeros((400, 10), "float32")
@@ -194,7 +198,7 @@ def test_outlier_exposure_lowers_confidence_on_its_folder():
 
 
 def test_photo_metrics_count_as_photo_eval_does():
-    from fashion.photo_training import photo_metrics
+    from fashion.judging.photo_metrics import photo_metrics
     accept = np.zeros((4, 10), bool)
     accept[0, [5, 7, 9]] = accept[1, [5, 7, 9]] = True
     accept[2, 1] = True                                   # pants; row 3: a hat (not scored)
@@ -210,7 +214,7 @@ def test_photo_metrics_count_as_photo_eval_does():
 def test_training_with_photos_learns_them(tmp_path):
     """A short run of the quick preset on a Fashion-MNIST subset plus the shipped photos:
     it trains, records the photos in its result, and its held-out photo accuracy is measured."""
-    from fashion.train import TrainConfig, train
+    from fashion.training.train import TrainConfig, train
     config = TrainConfig(architecture="fast", epochs=1, batch_size=128, learning_rate=3e-3,
                          train_subset=3000, validation_split=0.1, photos="shipped", photo_ratio=0.25, seed=3)
     result = train(config)

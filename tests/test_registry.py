@@ -5,8 +5,8 @@ import threading
 import keras
 import pytest
 
-from fashion import registry
-from fashion.models import seed_cnn
+from fashion.model import registry
+from fashion.model.architectures import seed_cnn
 
 
 def card(acc=0.9):
@@ -99,7 +99,8 @@ def tiny(units=4):
 def stored_evaluation_of(path):
     """Write a (small, real-format) stored evaluation beside the model file `path`."""
     import numpy as np
-    from fashion import evaluation_store as es
+
+    from fashion.judging import stored as es
     probs = np.full((5, 10), 0.1, dtype=np.float32)
     stored = es.StoredEvaluation(es.file_sha256(path), probs, np.arange(5), np.arange(2),
                                  np.zeros((2, 3), dtype=np.float32), {"accuracy": 0.2, "sample_size": 2})
@@ -108,7 +109,7 @@ def stored_evaluation_of(path):
 
 
 def test_replacing_a_model_swaps_both_files_and_drops_its_stale_evaluation(studio_home):
-    from fashion import evaluation_store as es
+    from fashion.judging import stored as es
     old = registry.save_model(tiny(4), card(0.8), "mine")
     npz, meta = stored_evaluation_of(old)
     old_npz, old_meta = npz.read_bytes(), meta.read_bytes()

@@ -10,14 +10,16 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from PIL import Image
-
-from fashion import data, registry, report
-from fashion.data import class_names
-from fashion.evaluate import evaluate_probabilities
-from fashion.i18n import t
-from fashion.models import summary_rows
-from fashion.report import fmt_int, fmt_num, fmt_pct
 from reference import reference
+
+from fashion import data
+from fashion.data import class_names
+from fashion.i18n import t
+from fashion.judging import report
+from fashion.judging.evaluate import evaluate_probabilities
+from fashion.judging.report import fmt_int, fmt_num, fmt_pct
+from fashion.model import registry
+from fashion.model.architectures import summary_rows
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +169,7 @@ def test_user_text_is_escaped(card, ev):
 
 
 def test_report_module_imports_neither_streamlit_nor_tensorflow():
-    code = ("import sys, fashion.report, fashion.evaluate; "
+    code = ("import sys, fashion.judging.report, fashion.judging.evaluate; "
             "print(sorted(m for m in ('streamlit', 'tensorflow', 'keras') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=report.__file__.rsplit("/fashion/", 1)[0]).stdout.strip()

@@ -24,8 +24,9 @@ import sys
 from pathlib import Path
 
 from conftest import REPO
-from fashion.i18n import t
 from test_browser_hostile import PATH_NAME, hostile_files
+
+from fashion.i18n import t
 
 UI_FILES = [REPO / "streamlit_app.py", *sorted((REPO / "pages").glob("*.py"))]
 RAW_HTML_CALLS = {"html", "iframe"}          # st.html, components.html, components.iframe
@@ -103,15 +104,15 @@ def test_no_raw_html_in_the_ui():
     assert len(UI_FILES) >= 7      # the frame and every page were read
 
 
-PHOTO_ARCHIVE_UPLOADERS = {"own_photos.py"}   # reviewed: type=["zip"], unpacked only by fashion.own_photos.read_zip
+PHOTO_ARCHIVE_UPLOADERS = {"own_photos.py"}   # reviewed: type=["zip"], unpacked only by fashion.photos.own.read_zip
 
 
 def test_uploaders_take_only_images():
     """No page lets a user upload a model (.keras, .h5) or a pickle: nothing uploaded is ever executed.
-    An uploader names image types only (what fashion.photo decodes), or exactly ["zip"] for a zip of
-    class-named photo folders, on a reviewed page that unpacks it with fashion.own_photos.read_zip
+    An uploader names image types only (what fashion.photos.pipeline decodes), or exactly ["zip"] for a zip of
+    class-named photo folders, on a reviewed page that unpacks it with fashion.photos.own.read_zip
     (image members only, within size caps; a .keras model is a zip too, and is never loaded)."""
-    from fashion.photo import ACCEPTED_EXTENSIONS
+    from fashion.photos.pipeline import ACCEPTED_EXTENSIONS
     risky = {"keras", "h5", "hdf5", "pkl", "pickle", "npy", "npz", "joblib", "py", "zip"}
     seen = 0
     for path in UI_FILES:

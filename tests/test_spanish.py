@@ -8,13 +8,13 @@ import re
 import string
 
 import pytest
+from conftest import run_page
 from google.protobuf import text_format
 
 from fashion.i18n import TABLE
 from fashion.i18n.numbers import fmt_duration, fmt_float, fmt_int, fmt_pct
-from fashion.models import ARCHITECTURES
-from fashion.train import AUGMENTATIONS, OPTIMIZERS, SCHEDULES
-from conftest import run_page
+from fashion.model.architectures import ARCHITECTURES
+from fashion.training.train import AUGMENTATIONS, OPTIMIZERS, SCHEDULES
 
 PAGES = ("pages/home.py", "pages/dataset.py", "pages/evaluate.py", "pages/train.py", "pages/photo.py",
          "pages/explain.py")
@@ -107,6 +107,7 @@ ENGLISH_NUMBER = re.compile(r"\d+\.\d+\s?%|\b[1-9]\d{1,2},\d{3}\b")
 def rendered(tmp_path_factory):
     """Every page in Spanish, rendered once (a photo uploaded on the Photo page)."""
     import os
+
     from test_page_photo import open_details
     from test_photo import encode, garment_photo
     old = os.environ.get("FASHION_EXPLAIN_SAMPLE")

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from fashion.train import PRESETS, TrainConfig, TrainingFailed, split_indices, train
+from fashion.training.train import PRESETS, TrainConfig, TrainingFailed, split_indices, train
 
 
 def test_small_subset_beats_70_percent_and_reports_progress_in_order():
@@ -106,8 +106,8 @@ def test_presets_are_valid_and_roundtrip():
 
 def test_batch_norm_recalibration_restores_inference_statistics():
     from fashion import data
-    from fashion.models import custom_cnn
-    from fashion.train import recalibrate_batch_norm
+    from fashion.model.architectures import custom_cnn
+    from fashion.training.train import recalibrate_batch_norm
     model = custom_cnn(conv_blocks=2, dropout=0.0, batch_norm=True)  # no dropout: training mode is deterministic
     for layer in model.layers:  # moving statistics far from the truth, as after a fast high-LR run
         if hasattr(layer, "moving_mean"):
@@ -117,5 +117,5 @@ def test_batch_norm_recalibration_restores_inference_statistics():
     assert not np.allclose(np.asarray(model(x, training=False)), training_mode, atol=1e-3)
     assert recalibrate_batch_norm(model, data.load().x_train[:256], count=256)
     np.testing.assert_allclose(np.asarray(model(x, training=False)), training_mode, atol=2e-3)
-    from fashion.models import seed_cnn
+    from fashion.model.architectures import seed_cnn
     assert not recalibrate_batch_norm(seed_cnn(), data.load().x_train[:10])

@@ -2,7 +2,7 @@
 and the browser's saved model choice."""
 
 STRINGS = {
-    # refusals of fashion.jobs (JobRefused keys)
+    # refusals of fashion.runs.jobs (JobRefused keys)
     "train.err.epochs_cap": ("This server allows at most {limit} epochs per run; lower the number of epochs.",
                              "Este servidor permite como máximo {limit} épocas por ejecución; baja el número de "
                              "épocas."),

@@ -5,7 +5,7 @@ own name after it, so a student can find it in the course notebooks too.
 """
 from __future__ import annotations
 
-from . import TABLE, t
+from fashion.i18n import TABLE, t
 
 
 def layer_kind(kind: str, lang: str = "en") -> str:

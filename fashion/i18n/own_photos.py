@@ -102,7 +102,7 @@ STRINGS = {
     "own.saved_as": ("Saved as a new model: {name}", "Guardado como nuevo modelo: {name}"),
     "own.use_now": ("Use it now on the Photo page", "Usarlo ahora en la página Foto"),
     "own.again": ("New fine-tune", "Nuevo ajuste"),
-    # --- refusals (fashion.own_photos.OwnPhotosError, fashion.finetune.FinetuneError) -----------------
+    # --- refusals (fashion.photos.own.OwnPhotosError, fashion.training.finetune.FinetuneError) -----------------
     "own.error.no_photos": ("there are no photos to fine-tune on yet: add at least {minimum} to each class",
                             "todavía no hay fotos para el ajuste: añade al menos {minimum} a cada clase"),
     "own.error.too_few": ("every class needs at least {minimum} photos (a quarter is kept aside to measure); "

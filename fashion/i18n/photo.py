@@ -1,7 +1,7 @@
 """Strings of the photo pipeline (fashion/photo.py, fashion/predict.py) and the Photo page."""
 
 STRINGS = {
-    # --- files that cannot be used (fashion.photo.PhotoError) ---------------------------------
+    # --- files that cannot be used (fashion.photos.pipeline.PhotoError) ---------------------------------
     "photo.error.missing": ("file not found", "no se encontró el archivo"),
     "photo.error.is_directory": ("this is a folder, not a photo file", "esto es una carpeta, no un archivo de foto"),
     "photo.error.no_permission": ("the file cannot be read: permission denied",

@@ -2,7 +2,7 @@
 real-photo figures shown beside Fashion-MNIST accuracy."""
 
 STRINGS = {
-    # --- photo folders that cannot be trained on (fashion.photoset.PhotoSetError) -------------
+    # --- photo folders that cannot be trained on (fashion.photos.photoset.PhotoSetError) -------------
     "photoset.error.no_folder": ("the photo folder {path} does not exist or is not a folder",
                                  "la carpeta de fotos {path} no existe o no es una carpeta"),
     "photoset.error.unknown_folders": ("unknown photo folder(s): {names}. Each folder must be named after the "

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
-import keras
-from keras import layers
+
+from fashion.backend import keras
+from fashion.errors import ConfigError
 
 INPUT_SHAPE = (28, 28, 1)
 NUM_CLASSES = 10
@@ -34,14 +35,14 @@ def seed_cnn() -> keras.Model:
     """Seed 000, layer for layer: Conv32-Pool-Conv64-Pool-Conv64-Dense64-Dense10."""
     return keras.Sequential([
         keras.Input(INPUT_SHAPE),
-        layers.Conv2D(32, (3, 3), activation="relu"),
-        layers.MaxPooling2D((2, 2)),
-        layers.Conv2D(64, (3, 3), activation="relu"),
-        layers.MaxPooling2D((2, 2)),
-        layers.Conv2D(64, (3, 3), activation="relu"),
-        layers.Flatten(),
-        layers.Dense(64, activation="relu"),
-        layers.Dense(NUM_CLASSES, activation="softmax"),
+        keras.layers.Conv2D(32, (3, 3), activation="relu"),
+        keras.layers.MaxPooling2D((2, 2)),
+        keras.layers.Conv2D(64, (3, 3), activation="relu"),
+        keras.layers.MaxPooling2D((2, 2)),
+        keras.layers.Conv2D(64, (3, 3), activation="relu"),
+        keras.layers.Flatten(),
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(NUM_CLASSES, activation="softmax"),
     ], name="seed_cnn")
 
 
@@ -49,13 +50,13 @@ def seed_cnn_dropout() -> keras.Model:
     """Seed 001: Conv32-Pool-Conv64-Pool-Flatten-Dropout(0.5)-Dense10."""
     return keras.Sequential([
         keras.Input(INPUT_SHAPE),
-        layers.Conv2D(32, (3, 3), activation="relu"),
-        layers.MaxPooling2D((2, 2)),
-        layers.Conv2D(64, (3, 3), activation="relu"),
-        layers.MaxPooling2D((2, 2)),
-        layers.Flatten(),
-        layers.Dropout(0.5),
-        layers.Dense(NUM_CLASSES, activation="softmax"),
+        keras.layers.Conv2D(32, (3, 3), activation="relu"),
+        keras.layers.MaxPooling2D((2, 2)),
+        keras.layers.Conv2D(64, (3, 3), activation="relu"),
+        keras.layers.MaxPooling2D((2, 2)),
+        keras.layers.Flatten(),
+        keras.layers.Dropout(0.5),
+        keras.layers.Dense(NUM_CLASSES, activation="softmax"),
     ], name="seed_cnn_dropout")
 
 
@@ -64,16 +65,16 @@ def strided_cnn() -> keras.Model:
     Dense 256 and 128 each followed by Dropout 0.5."""
     return keras.Sequential([
         keras.Input(INPUT_SHAPE),
-        layers.Conv2D(32, (2, 2), strides=2, padding="same", activation="relu"),
-        layers.MaxPooling2D((2, 2), strides=1, padding="same"),
-        layers.Conv2D(64, (2, 2), strides=2, padding="same", activation="relu"),
-        layers.MaxPooling2D((2, 2), strides=1, padding="same"),
-        layers.Flatten(),
-        layers.Dense(256, activation="relu"),
-        layers.Dropout(0.5),
-        layers.Dense(128, activation="relu"),
-        layers.Dropout(0.5),
-        layers.Dense(NUM_CLASSES, activation="softmax"),
+        keras.layers.Conv2D(32, (2, 2), strides=2, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D((2, 2), strides=1, padding="same"),
+        keras.layers.Conv2D(64, (2, 2), strides=2, padding="same", activation="relu"),
+        keras.layers.MaxPooling2D((2, 2), strides=1, padding="same"),
+        keras.layers.Flatten(),
+        keras.layers.Dense(256, activation="relu"),
+        keras.layers.Dropout(0.5),
+        keras.layers.Dense(128, activation="relu"),
+        keras.layers.Dropout(0.5),
+        keras.layers.Dense(NUM_CLASSES, activation="softmax"),
     ], name="strided_cnn")
 
 
@@ -81,19 +82,19 @@ def strided_cnn() -> keras.Model:
 
 def _conv_bn(x, filters, kernel=3, strides=1, name=None, weight_decay=0.0):
     reg = keras.regularizers.L2(weight_decay) if weight_decay else None
-    x = layers.Conv2D(filters, kernel, strides=strides, padding="same", use_bias=False,
+    x = keras.layers.Conv2D(filters, kernel, strides=strides, padding="same", use_bias=False,
                       kernel_regularizer=reg, name=name and f"{name}_conv")(x)
-    return layers.BatchNormalization(name=name and f"{name}_bn")(x)
+    return keras.layers.BatchNormalization(name=name and f"{name}_bn")(x)
 
 
 def _residual_block(x, filters, strides, name, weight_decay):
     """Two 3x3 conv+BN with a shortcut (1x1 conv where the shape changes)."""
     shortcut = x
-    y = layers.ReLU(name=f"{name}_relu1")(_conv_bn(x, filters, 3, strides, f"{name}_a", weight_decay))
+    y = keras.layers.ReLU(name=f"{name}_relu1")(_conv_bn(x, filters, 3, strides, f"{name}_a", weight_decay))
     y = _conv_bn(y, filters, 3, 1, f"{name}_b", weight_decay)
     if strides != 1 or x.shape[-1] != filters:
         shortcut = _conv_bn(x, filters, 1, strides, f"{name}_proj", weight_decay)
-    return layers.ReLU(name=f"{name}_out")(layers.Add(name=f"{name}_add")([y, shortcut]))
+    return keras.layers.ReLU(name=f"{name}_out")(keras.layers.Add(name=f"{name}_add")([y, shortcut]))
 
 
 def resnet(widths=(32, 64, 128), blocks_per_stage=2, dropout=0.2, weight_decay=0.0,
@@ -104,17 +105,17 @@ def resnet(widths=(32, 64, 128), blocks_per_stage=2, dropout=0.2, weight_decay=0
     stem_pool=True max-pools the stem to 14x14 first: about a third of the compute for
     the same widths, which is what makes a long run fit on two CPU cores."""
     inputs = keras.Input(INPUT_SHAPE, name="image")
-    x = layers.ReLU(name="stem_relu")(_conv_bn(inputs, stem_width or widths[0], 3, 1, "stem", weight_decay))
+    x = keras.layers.ReLU(name="stem_relu")(_conv_bn(inputs, stem_width or widths[0], 3, 1, "stem", weight_decay))
     if stem_pool:
-        x = layers.MaxPooling2D(2, name="stem_pool")(x)
+        x = keras.layers.MaxPooling2D(2, name="stem_pool")(x)
     for s, width in enumerate(widths):
         for b in range(blocks_per_stage):
             strides = 2 if (s > 0 and b == 0) else 1
             x = _residual_block(x, width, strides, f"stage{s + 1}_block{b + 1}", weight_decay)
-    x = layers.GlobalAveragePooling2D(name="pool")(x)
+    x = keras.layers.GlobalAveragePooling2D(name="pool")(x)
     if dropout:
-        x = layers.Dropout(dropout, name="dropout")(x)
-    outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+        x = keras.layers.Dropout(dropout, name="dropout")(x)
+    outputs = keras.layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name="resnet")
 
 
@@ -138,21 +139,21 @@ def fast() -> keras.Model:
     """
     return keras.Sequential([
         keras.Input(INPUT_SHAPE),
-        layers.Conv2D(32, 3, use_bias=False),
-        layers.MaxPooling2D(2),
-        layers.BatchNormalization(momentum=0.9),
-        layers.ReLU(),
-        layers.Conv2D(64, 3, use_bias=False),
-        layers.MaxPooling2D(2),
-        layers.BatchNormalization(momentum=0.9),
-        layers.ReLU(),
-        layers.Conv2D(64, 3, use_bias=False),
-        layers.BatchNormalization(momentum=0.9),
-        layers.ReLU(),
-        layers.Flatten(),
-        layers.Dropout(0.2),
-        layers.Dense(256, activation="relu"),
-        layers.Dense(NUM_CLASSES, activation="softmax"),
+        keras.layers.Conv2D(32, 3, use_bias=False),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.BatchNormalization(momentum=0.9),
+        keras.layers.ReLU(),
+        keras.layers.Conv2D(64, 3, use_bias=False),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.BatchNormalization(momentum=0.9),
+        keras.layers.ReLU(),
+        keras.layers.Conv2D(64, 3, use_bias=False),
+        keras.layers.BatchNormalization(momentum=0.9),
+        keras.layers.ReLU(),
+        keras.layers.Flatten(),
+        keras.layers.Dropout(0.2),
+        keras.layers.Dense(256, activation="relu"),
+        keras.layers.Dense(NUM_CLASSES, activation="softmax"),
     ], name="fast")
 
 
@@ -220,7 +221,6 @@ def check_custom(params: dict) -> None:
     """Raise ConfigError (a ValueError) when custom_problems finds any."""
     problems = custom_problems(params)
     if problems:
-        from .errors import ConfigError
         raise ConfigError(problems)
 
 
@@ -234,20 +234,20 @@ def custom_cnn(conv_blocks: int = CUSTOM_DEFAULTS["conv_blocks"], filters: int =
                   "dropout": dropout, "dense_units": dense_units, "batch_norm": batch_norm})
     model = keras.Sequential([keras.Input(INPUT_SHAPE)], name="custom_cnn")
     for b in range(conv_blocks):
-        model.add(layers.Conv2D(filters * 2 ** b, kernel_size, padding="same", use_bias=not batch_norm))
+        model.add(keras.layers.Conv2D(filters * 2 ** b, kernel_size, padding="same", use_bias=not batch_norm))
         if batch_norm:
-            model.add(layers.BatchNormalization())
-        model.add(layers.ReLU())
+            model.add(keras.layers.BatchNormalization())
+        model.add(keras.layers.ReLU())
         if pooling == "max":
-            model.add(layers.MaxPooling2D(2))
+            model.add(keras.layers.MaxPooling2D(2))
         elif pooling == "average":
-            model.add(layers.AveragePooling2D(2))
-    model.add(layers.Flatten())
+            model.add(keras.layers.AveragePooling2D(2))
+    model.add(keras.layers.Flatten())
     if dropout:
-        model.add(layers.Dropout(dropout))
+        model.add(keras.layers.Dropout(dropout))
     if dense_units:
-        model.add(layers.Dense(dense_units, activation="relu"))
-    model.add(layers.Dense(NUM_CLASSES, activation="softmax"))
+        model.add(keras.layers.Dense(dense_units, activation="relu"))
+    model.add(keras.layers.Dense(NUM_CLASSES, activation="softmax"))
     return model
 
 
@@ -323,12 +323,12 @@ def with_flip_tta(model: keras.Model) -> keras.Model:
     (exact in float32), so the result is still plain Keras and loads without custom
     objects."""
     inputs = keras.Input(INPUT_SHAPE, name="image")
-    rows = layers.Reshape((28, 28), name="tta_rows")(inputs)
-    mirror = layers.Dense(28, use_bias=False, trainable=False, name="tta_mirror")
-    flipped = layers.Reshape(INPUT_SHAPE, name="tta_flipped")(mirror(rows))
+    rows = keras.layers.Reshape((28, 28), name="tta_rows")(inputs)
+    mirror = keras.layers.Dense(28, use_bias=False, trainable=False, name="tta_mirror")
+    flipped = keras.layers.Reshape(INPUT_SHAPE, name="tta_flipped")(mirror(rows))
     mirror.set_weights([np.eye(28, dtype="float32")[::-1]])
     base = model
-    averaged = layers.Average(name="tta_average")([base(inputs), base(flipped)])
+    averaged = keras.layers.Average(name="tta_average")([base(inputs), base(flipped)])
     return keras.Model(inputs, averaged, name=f"{model.name}_tta")
 
 

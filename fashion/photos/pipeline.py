@@ -42,7 +42,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from .i18n import t
+from fashion.i18n import t
 
 try:  # HEIC/HEIF photos from iPhones
     import pillow_heif

@@ -14,52 +14,26 @@ was replaced) or whose npz does not match its recorded hash (corrupt, half-copie
 ignored and recomputed. Reading the JSON needs no TensorFlow, so the sidebar can show the
 accuracy we measured, never a number a card merely claims.
 
-    stored = ensure(path, classifier=lambda: Classifier.load(path), dataset=data.load())
+    stored = read_store(path)                 # None: not measured yet (fashion.judging.measure)
     python -m fashion evaluate --store        # (re)builds the store of the shipped model
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from fashion.files import atomic_write, file_sha256, write_json
+from fashion.judging.evaluate import evaluate_probabilities
+from fashion.paths import evaluation_paths as store_paths
 
 FORMAT = 1
 EXPLAIN_SAMPLE = 2000          # test images on the Explain page's map (a balanced, seeded sample)
 MAX_FEATURE_DIMS = 2048        # wider features are stored randomly projected to this many
 REBUILD_COMMAND = "python -m fashion evaluate --store"
 
-_DIGESTS: dict = {}
-_DIGESTS_LOCK = threading.Lock()
-
-
-def store_paths(model_path) -> tuple[Path, Path]:
-    """(<model>.eval.npz, <model>.eval.json) beside the model file."""
-    p = Path(model_path)
-    return p.with_suffix(".eval.npz"), p.with_suffix(".eval.json")
-
-
-def file_sha256(path) -> str:
-    """SHA-256 of a file, remembered per (path, size, mtime) so a page rerun costs nothing."""
-    p = Path(path)
-    st = p.stat()
-    key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
-    with _DIGESTS_LOCK:
-        if key in _DIGESTS:
-            return _DIGESTS[key]
-    h = hashlib.sha256()
-    with open(p, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    digest = h.hexdigest()
-    with _DIGESTS_LOCK:
-        _DIGESTS[key] = digest
-    return digest
 
 
 @dataclass
@@ -79,7 +53,6 @@ class StoredEvaluation:
 
     def evaluation(self, lang: str = "en"):
         """The full Evaluation (metrics, confusion, per class, mistakes) from the stored probabilities."""
-        from .evaluate import evaluate_probabilities
         return evaluate_probabilities(self.probabilities, self.labels, lang)
 
     def sample_features(self, indices: np.ndarray) -> np.ndarray | None:
@@ -139,32 +112,6 @@ def read_store(model_path) -> StoredEvaluation | None:
 
 # --- computing and writing ---------------------------------------------------------------------
 
-def compute(classifier, dataset, model_sha256: str, sample_size: int = EXPLAIN_SAMPLE) -> StoredEvaluation:
-    """Run the model over the test set (probabilities) and the explain sample (features)."""
-    from .explain import embedding_sample
-    probs = classifier.probabilities(dataset.x_test)
-    if probs.ndim != 2 or probs.shape[1] != 10:
-        from .classifier import ClassifierError
-        raise ClassifierError(f"the model gives {probs.shape[1:]} outputs per image, not 10 class probabilities")
-    labels = np.asarray(dataset.y_test).astype(np.int64)
-    sample = embedding_sample(labels, sample_size)
-    features = classifier.features(dataset.x_test[sample], max_dims=MAX_FEATURE_DIMS)
-    picked = probs[np.arange(len(labels)), labels]
-    summary = {"accuracy": float((probs.argmax(axis=1) == labels).mean()),
-               "loss": float(-np.mean(np.log(np.clip(picked, 1e-7, 1.0)))),
-               "test_images": int(len(labels)), "sample_size": int(len(sample)),
-               "feature_dims": int(features.shape[1]), "data_source": getattr(dataset, "source", ""),
-               "model_sha256": model_sha256, "layers": _layer_rows(classifier.model),
-               "real_photos": _real_photo_figures(classifier)}
-    return StoredEvaluation(model_sha256, probs, labels, sample, features, summary)
-
-
-def _real_photo_figures(classifier) -> dict | None:
-    """Accuracy on the shipped real photos of held-out photographers (never trained on):
-    micro, macro, shoes, per kind and which photos; None where they are missing."""
-    from .photo_training import held_out_metrics
-    return held_out_metrics(classifier)
-
 
 def measured_real_photo_accuracy(model_path) -> float | None:
     """Real-photo accuracy (micro, held-out photographers) we measured for this exact model
@@ -180,28 +127,6 @@ def measured_real_photo_accuracy(model_path) -> float | None:
         return None
 
 
-def _layer_rows(model) -> list[dict] | None:
-    """The model's layer table for reports (models.summary_rows), kept so that drawing
-    the Evaluate page needs no TensorFlow."""
-    try:
-        from .models import summary_rows
-        return summary_rows(model)
-    except Exception:
-        return None
-
-
-def _atomic_write(target: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".tmp-{target.name}-")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def write_store(model_path, stored: StoredEvaluation) -> None:
     """Write the npz, then the JSON that vouches for it (each atomically)."""
     npz_path, meta_path = store_paths(model_path)
@@ -212,32 +137,11 @@ def write_store(model_path, stored: StoredEvaluation) -> None:
                                 labels=stored.labels.astype(np.uint8), sample=stored.sample.astype(np.int32),
                                 features=stored.features.astype(np.float32))
 
-    _atomic_write(npz_path, write_npz)
+    atomic_write(npz_path, write_npz)
     meta = {"format": FORMAT, **stored.summary, "model_sha256": stored.model_sha256,
             "model_file": Path(model_path).name, "npz_sha256": file_sha256(npz_path),
             "command": REBUILD_COMMAND}
 
-    def write_json(tmp):
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(meta, f, indent=2)
-            f.write("\n")
-
-    _atomic_write(meta_path, write_json)
+    write_json(meta_path, meta, indent=2)
 
 
-def ensure(model_path, classifier, dataset, sample_size: int = EXPLAIN_SAMPLE) -> StoredEvaluation:
-    """The stored evaluation of the model file: read when valid, else computed with
-    `classifier` (a Classifier, or a function returning one, called only when needed) and
-    written beside the model. A folder we cannot write to (e.g. a read-only deployment)
-    only means the result is not kept on disk."""
-    stored = read_store(model_path)
-    if stored is not None and stored.summary.get("sample_size", 0) >= min(sample_size, len(stored.labels)):
-        return stored
-    digest = file_sha256(model_path)
-    clf = classifier() if callable(classifier) else classifier
-    stored = compute(clf, dataset, digest, sample_size)
-    try:
-        write_store(model_path, stored)
-    except OSError:
-        pass
-    return stored

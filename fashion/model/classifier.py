@@ -39,6 +39,9 @@ from pathlib import Path
 
 import numpy as np
 
+from fashion.backend import keras, tf
+from fashion.model.registry import load_model
+
 NUM_CLASSES = 10
 IMAGE_SHAPE = (28, 28, 1)
 # Inference batches of 64: TensorFlow keeps the working memory of the largest batch it has
@@ -85,7 +88,6 @@ def unwrap(model):
     """The network to look inside: the model itself, or, for a wrapper around one nested
     model and no convolution of its own (e.g. the flip-TTA wrapper), that nested model
     (recursively)."""
-    import keras
     nested = [layer for layer in model.layers if isinstance(layer, keras.Model)]
     own_convs = [layer for layer in model.layers if type(layer).__name__ in CONV_LAYERS]
     if len(nested) == 1 and not own_convs:
@@ -145,7 +147,6 @@ def head(net) -> tuple[str, object]:
 
 
 def _spec():
-    import tensorflow as tf
     return tf.TensorSpec([None, *IMAGE_SHAPE], tf.float32)
 
 
@@ -179,7 +180,6 @@ class Classifier:
     @classmethod
     def load(cls, path: str | os.PathLike, batch_size: int = BATCH_SIZE) -> "Classifier":
         """Load a .keras file (size-checked, safe mode, no custom objects)."""
-        from .registry import load_model
         return cls(load_model(path), path=path, batch_size=batch_size)
 
     @classmethod
@@ -211,9 +211,6 @@ class Classifier:
     def _scores_function(self):
         """network(x) -> {'features': (N, D), 'logits': (N, 10) when known, 'probabilities': (N, 10)}."""
         def build():
-            import keras
-            import tensorflow as tf
-            from keras import ops
             net = self.network
             kind, last = head(net)
             dense = last_dense(net)
@@ -229,13 +226,13 @@ class Classifier:
             def scores(x):
                 out = probe(x, training=False)
                 features = out["features"]
-                result = {"features": ops.reshape(features, (ops.shape(features)[0], -1))}
+                result = {"features": keras.ops.reshape(features, (keras.ops.shape(features)[0], -1))}
                 if kind == "dense":
-                    logits = ops.matmul(features, last.kernel)
+                    logits = keras.ops.matmul(features, last.kernel)
                     result["logits"] = logits + last.bias if last.use_bias else logits
                 elif kind == "input":
                     result["logits"] = out["logits"]
-                result["probabilities"] = (ops.softmax(result["logits"], axis=-1) if "logits" in result
+                result["probabilities"] = (keras.ops.softmax(result["logits"], axis=-1) if "logits" in result
                                            else out["probabilities"])
                 return result
             return scores
@@ -244,7 +241,6 @@ class Classifier:
     def _model_function(self):
         """The whole model (for a wrapper whose network alone does not give its output)."""
         def build():
-            import tensorflow as tf
             model = self.model
             return tf.function(lambda x: model(x, training=False), input_signature=[_spec()])
         return self._function("model", build)
@@ -370,8 +366,6 @@ class Classifier:
         layers_ = [self.layer(name) for name in names]
 
         def build():
-            import keras
-            import tensorflow as tf
             probe = keras.Model(network_input(self.network), [layer.output for layer in layers_])
             return tf.function(lambda x: probe(x, training=False), input_signature=[_spec()])
 
@@ -396,9 +390,6 @@ class Classifier:
         target = self.layer(layer_name)
 
         def build():
-            import keras
-            import tensorflow as tf
-            from keras import ops
             net = self.network
             kind, last = head(net)
             source = {"dense": lambda: last.input, "input": lambda: last.input,
@@ -411,7 +402,7 @@ class Classifier:
                     tape.watch(x)            # record every op from the image on, frozen layers too
                     activations, scores = grad_model(x, training=False)
                     if kind == "dense":
-                        scores = ops.matmul(scores, last.kernel) + (last.bias if last.use_bias else 0.0)
+                        scores = keras.ops.matmul(scores, last.kernel) + (last.bias if last.use_bias else 0.0)
                     score = tf.gather(scores, class_index, axis=1)
                 grads = tape.gradient(score, activations)
                 if grads is None:

@@ -4,7 +4,7 @@ the Photo page and `python -m fashion predict`.
     predictions = classify_photos(model, ["a.jpg", "b.png"])   # Prediction objects
     rows = classify_files(model, ["a.jpg", "b.png"])           # JSON-ready dicts
 
-Each photo goes through fashion.photo.preprocess (photo -> 28x28). All inputs are
+Each photo goes through fashion.photos.pipeline.preprocess (photo -> 28x28). All inputs are
 classified in one batch, each seen twice (as is and mirrored: a garment's left and right
 are interchangeable) and the two answers averaged.
 
@@ -34,10 +34,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .classifier import Classifier, logsumexp
-from .data import class_names
-from .i18n import t
-from .photo import PhotoError, PhotoResult, preprocess
+from fashion.data import class_names, load
+from fashion.i18n import t
+from fashion.model.classifier import Classifier, logsumexp
+from fashion.photos.judge import calibrate
+from fashion.photos.pipeline import PhotoError, PhotoResult, preprocess
 
 SURE_THRESHOLD = 0.45
 FAMILIARITY_Z0 = -2.0        # energy z-score at which familiarity is 0.5
@@ -52,7 +53,6 @@ def _reference_energy(clf) -> tuple[float, float] | None:
     """(median, std) of the network's energy on Fashion-MNIST test images, or None when the
     network has no logits or the dataset is not here."""
     try:
-        from .data import load
         logits = clf.logits(load().x_test[:REFERENCE_IMAGES])
     except Exception:                # no dataset here: fall back to probabilities alone
         return None
@@ -135,7 +135,6 @@ def familiarity_of(z: float | None) -> float | None:
 def calibration_of(model):
     """The model's calibration (fashion/calibration.py), fitted once per model; None where
     the calibration pictures are missing (then the rule below stands alone)."""
-    from .calibration import calibrate
     clf = Classifier.of(model)
     return clf.memo("predict.calibration",
                     lambda: calibrate(lambda x: photo_scores(clf, x), lambda x: clf.features(x, max_dims=256)))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import CardError
+from fashion.errors import CardError
 
 MAX_CARD_BYTES = 1024 * 1024      # a real card is a few KB (history of 500 epochs: ~60 KB)
 MAX_DEPTH = 16                    # a real card nests 4 levels (config -> arch_params -> widths)

@@ -6,7 +6,7 @@ accepts as a right answer (a long-sleeved top may be a Pullover, a Shirt or a T-
 kinds with no Fashion-MNIST class (hat, shorts, skirt) have an empty set and teach the
 network to answer flat on what it does not know (outlier exposure).
 
-Every photo goes through the same pipeline as the app (fashion.photo.preprocess), once:
+Every photo goes through the same pipeline as the app (fashion.photos.pipeline.preprocess), once:
 the 28x28 result is cached by the file's content hash and the pipeline version, so a
 second build is instant and a pipeline change rebuilds everything.
 
@@ -26,15 +26,16 @@ import csv
 import hashlib
 import io
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from .errors import StudioError
-from .photo import ACCEPTED_EXTENSIONS, PIPELINE_VERSION, PhotoError, preprocess
+from fashion.errors import StudioError
+from fashion.files import write_bytes
+from fashion.paths import REAL_PHOTOS_DIR, photo_cache_dir
+from fashion.photos.pipeline import ACCEPTED_EXTENSIONS, PIPELINE_VERSION, PhotoError, preprocess
 
 # T-shirt/top 0, Trouser 1, Pullover 2, Dress 3, Coat 4, Sandal 5, Shirt 6, Sneaker 7, Bag 8, Ankle boot 9
 ACCEPT: dict[str, frozenset[int]] = {
@@ -44,7 +45,7 @@ ACCEPT: dict[str, frozenset[int]] = {
     "hat": frozenset(), "shorts": frozenset(), "skirt": frozenset(),   # no Fashion-MNIST class
 }
 HOLDOUT_PERCENT = 25           # of photographers, chosen by a hash of their id: stable across builds
-SHIPPED = Path(__file__).resolve().parent.parent / "models" / "real-photos" / "photos.npz"
+SHIPPED = REAL_PHOTOS_DIR / "photos.npz"
 REBUILD_COMMAND = "python -m fashion photos ../shared/photos-train"
 
 
@@ -147,8 +148,7 @@ def is_held_out(photographer: str) -> bool:
 
 
 def cache_dir() -> Path:
-    from .registry import studio_home
-    return studio_home() / "cache" / f"photos-v{PIPELINE_VERSION}"
+    return photo_cache_dir() / f"v{PIPELINE_VERSION}"
 
 
 def process_file(path: Path, cache: Path | None) -> tuple[np.ndarray, bool]:
@@ -168,11 +168,7 @@ def process_file(path: Path, cache: Path | None) -> tuple[np.ndarray, bool]:
     result = preprocess(data)
     a = (result.model_input * 255).round().astype(np.uint8)
     if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, image=a, found=np.bool_(result.found))
-        os.replace(tmp, cached)
+        save_arrays(cached, compressed=False, image=a, found=np.bool_(result.found))
     return a, bool(result.found)
 
 
@@ -221,23 +217,11 @@ def save(photos: PhotoSet, path: str | os.PathLike) -> Path:
                        pipeline_version=np.int64(photos.pipeline_version), source=np.str_(photos.source))
 
 
-def save_arrays(path: str | os.PathLike, **arrays) -> Path:
-    """A compressed npz written atomically: a temp file beside it, then os.replace."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def save_arrays(path: str | os.PathLike, compressed: bool = True, **arrays) -> Path:
+    """An npz written atomically (fashion.files)."""
     buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(buf.getvalue())
-        os.chmod(tmp, 0o644)                  # readable like any file of the repo (mkstemp makes 0600)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    (np.savez_compressed if compressed else np.savez)(buf, **arrays)
+    return write_bytes(path, buf.getvalue())
 
 
 def load(path: str | os.PathLike, check_version: bool = True) -> PhotoSet:

@@ -33,7 +33,11 @@ from pathlib import Path
 
 import numpy as np
 
-NON_GARMENTS = Path(__file__).resolve().parent.parent / "models" / "real-photos" / "non_garments.npz"
+from fashion.data import DatasetError, load
+from fashion.paths import REAL_PHOTOS_DIR
+from fashion.photos.photoset import PhotoSetError, shipped
+
+NON_GARMENTS = REAL_PHOTOS_DIR / "non_garments.npz"
 TARGET_PRECISION = 0.92     # a margin over the 90 % promised: the held-out set is a few hundred photos
 MAX_OTHER_SURE = 0.03       # of pictures with no right answer (non-garments, hats...) allowed to be 'sure'
 Z_CLIP = 8.0
@@ -70,8 +74,6 @@ def _unit(a: np.ndarray) -> np.ndarray:
 def reference_of(embed) -> Reference | None:
     """A Reference from `embed(images uint8) -> (N, D)` over the shipped photos trained on
     (those of a Fashion-MNIST kind) and Fashion-MNIST training images."""
-    from .data import DatasetError, load
-    from .photoset import PhotoSetError, shipped
     photos = catalogue = np.zeros((0, 1), np.float32)
     try:
         trained = shipped().part(False)
@@ -212,7 +214,6 @@ def load_non_garments(path: Path = NON_GARMENTS) -> CalibrationSet | None:
 
 def calibration_set() -> CalibrationSet | None:
     """Held-out photographers' photos (all kinds) and the non-garment pictures."""
-    from .photoset import PhotoSetError, shipped
     try:
         held = shipped().part(True)
     except PhotoSetError:
@@ -239,7 +240,7 @@ def _signals(scores, embed, data: CalibrationSet):
 
 def calibrate(scores, embed=None, data: CalibrationSet | None = None) -> Calibration | None:
     """Fit a model's calibration; `scores(x)` -> (probabilities, z or None) as in
-    fashion.predict.photo_scores, `embed(images)` -> (N, D) the features its classifier
+    fashion.photos.predict.photo_scores, `embed(images)` -> (N, D) the features its classifier
     reads (Classifier.features). None where there is nothing to calibrate on."""
     data = data if data is not None else calibration_set()
     if data is None or len(data.images) < 50:

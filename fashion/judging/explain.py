@@ -19,9 +19,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .classifier import (TTA_MIRROR, Classifier, ClassifierError, as_input, head, is_flip_tta,  # noqa: F401
-                         output_layer, unwrap)
-from .data import NUM_CLASSES
+from fashion.data import NUM_CLASSES
+from fashion.model.classifier import (  # noqa: F401
+    TTA_MIRROR,
+    Classifier,
+    ClassifierError,
+    as_input,
+    head,
+    is_flip_tta,
+    output_layer,
+    unwrap,
+)
 
 # Layers that keep a conv layer's spatial grid and only transform values: Grad-CAM
 # follows a network's last conv layer through these to its block's final activation.
@@ -33,7 +41,7 @@ _CONV_LAYERS = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D")
 ExplainError = ClassifierError
 
 
-# --- the network to look at (`unwrap` and `is_flip_tta` come from fashion.classifier) ---------
+# --- the network to look at (`unwrap` and `is_flip_tta` come from fashion.model.classifier) ---------
 
 def _network(model):
     return model.network if isinstance(model, Classifier) else unwrap(model)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .data import class_names
-from .i18n import t
-from .i18n.numbers import fmt_int, fmt_num, fmt_pct, fmt_points
+from fashion.data import class_names
+from fashion.i18n import t
+from fashion.i18n.numbers import fmt_int, fmt_num, fmt_pct, fmt_points
 
 # The seeds' headline test accuracies: the bar to beat (seed 000: 90.5 %, seed 001: 90.73 %).
 SEED_BAR_LOW, SEED_BAR_HIGH = 0.905, 0.917

@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .errors import CardError, LineageError, TrainingFailed
+from fashion.errors import CardError, LineageError, TrainingFailed
+from fashion.files import file_sha256
+from fashion.model import registry
+from fashion.paths import REPO_DIR
 
-REPO_DIR = Path(__file__).resolve().parent.parent
 REWRITTEN = ("--output", "--init-from", "--resume-dir", "--name")   # set by the replay, whatever the card says
 INTERPRETER = re.compile(r"python[0-9.]*")
 
@@ -66,7 +68,6 @@ class StageResult:
 def read_lineage(card_path) -> list[dict]:
     """The card's lineage entries, each an object with a text `command`; LineageError
     (keyed, never a traceback) when the card cannot be read or records no lineage."""
-    from . import registry
     file = str(card_path)
     try:
         card = registry.read_card(Path(card_path))
@@ -157,7 +158,6 @@ def stage_card(stage: Stage) -> dict | None:
     """The card beside the stage's model when the stage is done: the model exists, its card
     records exactly this stage's command, and every epoch ran (a stopped run is not done:
     the same command continues it from its checkpoint)."""
-    from . import registry
     if not stage.output.is_file():
         return None
     try:
@@ -208,7 +208,6 @@ def replay(stages: list[Stage], on_stage: Callable[[Stage, bool], None] | None =
 def lineage_entry(result: StageResult) -> dict:
     """One stage as the card's lineage records it (the shipped card's fields, plus the
     command the card it replays recorded)."""
-    from .evaluation_store import file_sha256
     stage, card = result.stage, result.card
     entry = {"stage": stage.index, **({"what": stage.what} if stage.what else {}), "command": stage.command,
              "recorded_command": stage.recorded,
@@ -223,7 +222,6 @@ def lineage_entry(result: StageResult) -> dict:
 def record(results: list[StageResult], source, command: str) -> dict:
     """Write the replayed lineage into the final model's card (atomically, beside the
     model the last stage saved) and return that card."""
-    from . import registry
     entries = [lineage_entry(r) for r in results]
     card = {**results[-1].card, "lineage": entries,
             "epochs_total": sum(e["epochs"] or 0 for e in entries),

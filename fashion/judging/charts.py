@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .i18n.numbers import fmt_num
+from fashion.i18n.numbers import fmt_num
 
 # --- the palette: training blue and dashed, validation orange and solid (as in seed 000) ---
 BLUE, ORANGE, GREY = "#1f77b4", "#ff7f0e", "#555"

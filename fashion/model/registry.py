@@ -11,10 +11,8 @@ from __future__ import annotations
 import errno
 import hashlib
 import hmac
-import json
 import os
 import re
-import tempfile
 import time
 import unicodedata
 import zipfile
@@ -22,26 +20,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import cards
-from .errors import CardError, ModelFileError, StudioError
+from fashion.backend import keras
+from fashion.errors import CardError, ModelFileError, StudioError
+from fashion.files import TEMP_PID, dump_json, remove_quietly, temp_beside, write_json
+from fashion.i18n import t
+from fashion.model import cards
+from fashion.paths import DEFAULT_MODEL, SHIPPED_DIR, evaluation_paths, user_dir
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-SHIPPED_DIR = REPO_DIR / "models"
-DEFAULT_MODEL = SHIPPED_DIR / "fashion_mnist_cnn.keras"
 MAX_MODEL_BYTES = 50 * 1024 * 1024      # the .keras file on disk
 MAX_WEIGHTS_BYTES = 50 * 1024 * 1024    # its weights unpacked (the shipped model: 3.6 MB)
 MAX_CONFIG_BYTES = 1024 * 1024          # config.json / metadata.json unpacked (the shipped model: 60 KB)
 MAX_MEMBERS = 64                        # a .keras file holds 3
 MAX_CONFIG_DEPTH = 64                   # nesting of config.json (nested models go ~20 deep)
 STALE_SECONDS = 3600                    # a save takes seconds; a reservation or temp file this old is left over
-
-
-def studio_home() -> Path:
-    return Path(os.environ.get("FASHION_STUDIO_HOME", "~/.fashion-studio")).expanduser()
-
-
-def user_dir() -> Path:
-    return studio_home() / "models"
 
 
 @dataclass
@@ -82,7 +73,6 @@ class Problem:
     listed: bool
 
     def message(self, lang: str = "en") -> str:
-        from .i18n import t
         key = "card.problem.listed" if self.listed else "registry.problem.skipped"
         return t(key, lang, problem=self.error.message(lang))
 
@@ -243,27 +233,8 @@ def list_models() -> Listing:
     return listing
 
 
-def _atomic_write_bytes(target: Path, write) -> None:
-    """Call write(tmp_path) then move the temp file over target in one step."""
-    tmp = _temp_beside(Path(target), write)
-    try:
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _dump_card(path, card: dict) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump(card, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-
-
 def write_card(path: Path, card: dict) -> None:
-    _atomic_write_bytes(Path(path), lambda tmp: _dump_card(tmp, card))
-
-
-_TEMP_PID = re.compile(r"^\.tmp-(\d+)-")
+    write_json(path, card, indent=2)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -315,7 +286,7 @@ def clean_stale(folder: Path) -> list[str]:
         if p.name.endswith(".reserved"):
             pid = _reservation_pid(p)
         elif p.name.startswith(".tmp-"):
-            m = _TEMP_PID.match(p.name)
+            m = TEMP_PID.match(p.name)
             pid = int(m.group(1)) if m else None
         else:
             continue
@@ -428,33 +399,6 @@ def _hold_name(folder: Path, stem: str, timeout: float = 120.0) -> None:
         time.sleep(0.2)
 
 
-def _temp_beside(target: Path, write) -> str:
-    """write(tmp) into a temp file beside target (same folder, so os.replace is atomic);
-    the temp file's path, or the exception with nothing left behind."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # the owner's pid is in the name, so a left-over of a killed save can be told from a live one
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".tmp-{os.getpid()}-{target.stem}-", suffix=target.suffix)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; models are meant to be shared
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return tmp
-
-
-def _remove_stored_evaluation(model_path: Path) -> None:
-    """Delete the model's stored evaluation (fashion/evaluation_store.py) if any."""
-    from .evaluation_store import store_paths
-    for p in store_paths(model_path):
-        try:
-            p.unlink()
-        except FileNotFoundError:
-            pass
-
-
 def save_model(model, card: dict, name: str, folder: Path | None = None, overwrite: bool = False) -> Path:
     """Save model and card atomically; returns the .keras path. Without overwrite, a
     taken name gets a numeric suffix; with it, the model of that name is replaced (the
@@ -475,12 +419,13 @@ def save_model(model, card: dict, name: str, folder: Path | None = None, overwri
         path = reserve_name(folder, name)
     temps = []
     try:
-        temps.append(_temp_beside(path, model.save))
+        temps.append(temp_beside(path, model.save))
         card = {**card, "name": path.stem, "file": path.name,
                 "display_name": clean_display_name(name) or path.stem}
-        temps.append(_temp_beside(path.with_suffix(".json"), lambda tmp: _dump_card(tmp, card)))
+        temps.append(temp_beside(path.with_suffix(".json"), lambda tmp: dump_json(tmp, card, indent=2)))
         os.replace(temps[0], path)
-        _remove_stored_evaluation(path)
+        for stale in evaluation_paths(path):     # another model's evaluation
+            remove_quietly(stale)
         os.replace(temps[1], path.with_suffix(".json"))
     finally:
         for tmp in temps:
@@ -498,7 +443,6 @@ def load_model(path: Path | str):
     custom objects. Anything Keras cannot build becomes a ModelFileError."""
     path = Path(path)
     verify_keras_file(path)
-    import keras
     try:
         return keras.models.load_model(path, compile=False, safe_mode=True)
     except (MemoryError, RecursionError) as e:
@@ -518,7 +462,8 @@ def delete_model(entry: ModelEntry) -> None:
         raise ValueError("shipped models cannot be deleted")
     if entry.path.exists():
         entry.path.unlink()
-    _remove_stored_evaluation(entry.path)
+    for p in evaluation_paths(entry.path):
+        remove_quietly(p)
     if entry.card_path.exists():
         entry.card_path.unlink()
 

@@ -1,37 +1,37 @@
-"""One training run in its own process: `python -m fashion.worker`, driven by fashion.jobs.
+"""One training run in its own process: `python -m fashion.runs.worker`, driven by fashion.runs.jobs.
 
 Why a subprocess of our own module rather than multiprocessing: the child starts from a
 clean interpreter whatever the parent's `__main__` is (the Streamlit CLI, pytest), nothing
 is pickled, the operating system reclaims every byte TensorFlow took when it exits, and a
 crash, a kill or the out-of-memory killer is just an exit status the server reads.
 
-The protocol is JSON lines. The parent writes the job (one line) and then, at any time,
-`stop` lines to the worker's stdin; the worker writes events to its stdout:
-
-    {"kind": "phase", "phase": "preparing" | "training" | "validating" | "testing" | "saving"}
-    {"kind": "batch", "epoch": 0, "epochs": 3, "batch": 12, "batches": 446, "loss": ..., ...}
-    {"kind": "epoch", "epoch": 1, "metrics": {"loss": ..., "val_accuracy": ...}}
-    {"kind": "stopping"}
-    {"kind": "saved", "model_path": "..."}
-    {"kind": "finished", "state": "done" | "stopped" | "failed", "result": {...},
-     "key": "train.err.nan", "params": {...}}          # key/params only when failed
-
-Everything else the process prints (TensorFlow's logs) goes to stderr, which the parent
-keeps in the job's folder. When stdin closes (the server went away) the worker exits at
-once: the checkpoint of its last complete epoch stays for the next server to resume.
+The protocol (JSON lines both ways) is fashion/runs/protocol.py.
 
 The worker caps TensorFlow's thread pools and lowers its own priority, so a server on
 the same two cores keeps answering students while it trains.
 """
 from __future__ import annotations
 
+import base64
 import inspect
 import json
 import math
 import os
 import sys
 import threading
+from pathlib import Path
 from typing import Callable
+
+from fashion.backend import tf
+from fashion.data import load
+from fashion.errors import StudioError
+from fashion.judging.measure import ensure
+from fashion.model import registry
+from fashion.model.classifier import Classifier
+from fashion.photos.own import from_bytes
+from fashion.runs.protocol import STOP, failure, plain
+from fashion.training.finetune import FinetuneConfig, command, finetune, make_card
+from fashion.training.train import TrainConfig, TrainingFailed, cli_command, train
 
 NICENESS = 10   # the server's requests come first when both want a core
 
@@ -45,27 +45,6 @@ def _cap_threads(threads: int) -> None:
         os.nice(NICENESS)
     except (AttributeError, OSError):
         pass
-
-
-def failure(e: Exception) -> tuple[str, dict]:
-    """The i18n key and parameters of a failure: a keyed error's own (fashion/errors.py),
-    else train.err.failed with the error's one-line text."""
-    key = getattr(e, "key", None)
-    if isinstance(key, str) and key:
-        params = getattr(e, "params", None) or {}
-        return key, {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v)
-                     for k, v in params.items()}
-    return "train.err.failed", {"error": str(e)}
-
-
-def plain(e: BaseException) -> str:
-    """A one-line description of an unexpected error: the line of its message that says
-    what went wrong, without the traceback TensorFlow folds into some messages."""
-    lines = [line.strip() for line in str(e).splitlines()]
-    skip = ("Graph execution error", "Detected at node", "File ", "[[", "Traceback")
-    useful = [line for line in lines if line and not line.startswith(skip)]
-    text = (useful[0] if useful else "").split("  ")[0][:200].rstrip(" .:")
-    return f"unexpected error ({type(e).__name__}){': ' + text if text else ''}."
 
 
 class Channel:
@@ -86,7 +65,6 @@ class Channel:
 def run(spec: dict, channel: Channel, stop: threading.Event) -> None:
     send = channel.send
     send("phase", phase="preparing")
-    import tensorflow as tf
     threads = int(spec.get("threads") or 1)
     try:
         tf.config.threading.set_intra_op_parallelism_threads(threads)
@@ -94,12 +72,8 @@ def run(spec: dict, channel: Channel, stop: threading.Event) -> None:
     except RuntimeError:
         pass  # already initialised: the environment variables above did it
     if (spec.get("task") or {}).get("kind") == "finetune":
-        from .finetune import run_job
-        run_job(spec, send, stop)
+        run_finetune(spec, send, stop)
         return
-    from . import registry
-    from .data import load
-    from .train import TrainConfig, TrainingFailed, train
 
     config = TrainConfig.from_dict(spec["config"])
     epochs_seen = {"n": 0}
@@ -144,7 +118,6 @@ def run(spec: dict, channel: Channel, stop: threading.Event) -> None:
         send("finished", state="failed", key=key, params=params)
         return
 
-    from .jobs import cli_command
     summary = {"test_metrics": dict(result.test_metrics), "fit_seconds": float(result.fit_seconds),
                "epochs_completed": int(result.epochs_completed), "stopped_early": bool(result.stopped_early),
                "params": int(result.model.count_params()), "model_path": None, "command": cli_command(config),
@@ -157,12 +130,9 @@ def run(spec: dict, channel: Channel, stop: threading.Event) -> None:
 
 def store_evaluation(model, path) -> None:
     """Measure the saved model as the app does and keep it beside the file
-    (fashion/evaluation_store.py): the sidebar and Evaluate show its accuracies at once,
+    (fashion/judging/stored.py): the sidebar and Evaluate show its accuracies at once,
     measured on this very file. Best effort: without it, the first visit computes it."""
     try:
-        from .classifier import Classifier
-        from .data import load
-        from .evaluation_store import ensure
         ensure(path, Classifier.of(model), load())     # the run's own Classifier: its passes are compiled
     except Exception:  # the model is saved; its evaluation can wait for the app
         import traceback
@@ -173,7 +143,6 @@ def save_and_finish(send: Callable, spec: dict, model, card: dict, name: str, su
                     stopped_early: bool) -> None:
     """The end of every job: save the model with its card (unless the spec says not to),
     then report it; a failed save fails the job with its reason, the figures kept."""
-    from . import registry
     if spec.get("save", True):
         send("phase", phase="saving")
         if spec.get("owner_tag"):
@@ -203,8 +172,8 @@ def main() -> int:
         stop.set()   # finish an interrupted run with the epochs it completed
 
     def listen() -> None:
-        for command in sys.stdin:
-            if command.strip() == "stop" and not stop.is_set():
+        for line in sys.stdin:
+            if line.strip() == STOP and not stop.is_set():
                 stop.set()
                 channel.send("stopping")
         os._exit(3)  # the server is gone: leave the checkpoint for the next one to resume
@@ -222,3 +191,45 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def run_finetune(spec: dict, send: Callable, stop) -> None:
+    """The worker's side of a fine-tune job: the same events as a training run, then the
+    model saved with its card and the before/after figures in the result."""
+    t = spec["task"]
+    try:
+        config = FinetuneConfig(base=t["base"], epochs=int(t["epochs"]), freeze_base=bool(t["freeze_base"]),
+                                learning_rate=float(t.get("learning_rate") or 0.0), seed=int(t.get("seed") or 0))
+        photos = from_bytes(base64.b64decode(t.get("photos") or ""))
+    except StudioError as e:
+        send("finished", state="failed", key=e.key, params=e.to_dict()["params"])
+        return
+    except (KeyError, ValueError, TypeError) as e:
+        send("finished", state="failed", key="train.err.failed", params={"error": str(e)[:200]})
+        return
+
+    def on_batch(p) -> None:
+        eta = p.eta
+        send("batch", epoch=p.epoch, epochs=p.epochs, batch=p.batch, batches=p.batches, loss=p.loss,
+             accuracy=p.accuracy, elapsed=p.elapsed, fraction=p.fraction, eta=eta if math.isfinite(eta) else None)
+
+    def on_epoch(epoch: int, metrics: dict) -> None:
+        send("epoch", epoch=epoch + 1, metrics={k: float(v) for k, v in metrics.items()})
+
+    try:
+        result = finetune(config, photos, on_batch=on_batch, on_epoch=on_epoch, should_stop=stop.is_set,
+                          on_phase=lambda phase, fraction=None: send("phase", phase=phase, fraction=fraction))
+    except TrainingFailed as e:
+        if stop.is_set() and e.key == "train.err.no_epoch":
+            send("finished", state="stopped", result=None)
+        else:
+            send("finished", state="failed", key=e.key, params=e.to_dict()["params"])
+        return
+    except StudioError as e:
+        send("finished", state="failed", key=e.key, params=e.to_dict()["params"])
+        return
+    summary = {**result.summary(), "test_metrics": {"accuracy": result.after["fashion_mnist"]["accuracy"]},
+               "model_path": None, "command": command(config)}
+    card = make_card(result, summary["command"], extra={"run_name": spec.get("name"), "preset": None})
+    save_and_finish(send, spec, result.model, card, spec.get("name") or f"{Path(config.base).stem}-own", summary,
+                    result.stopped_early)

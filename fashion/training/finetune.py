@@ -13,14 +13,14 @@ Two choices, as in every transfer-learning recipe:
   inference mode either way (small, mixed batches would corrupt their statistics).
 
 Each step shows the network PHOTOS_PER_STEP of the user's training photos (augmented like
-phone photos, fashion.photo_training.augment_photos) next to REHEARSAL_PER_STEP
+phone photos, fashion.training.photo_mix.augment_photos) next to REHEARSAL_PER_STEP
 Fashion-MNIST training images (so it does not simply forget them); an epoch shows every
 training photo PASSES_PER_EPOCH times. Before and after are measured the same way, on
 the same images: the held-out own photos (accuracy, per class, confusion), the held-out
 real phone photos shipped with the repo (photographers never trained on), and the whole
 Fashion-MNIST test set.
 
-A fine-tune in the app runs as a job in a worker process (fashion.jobs, task kind
+A fine-tune in the app runs as a job in a worker process (fashion.runs.jobs, task kind
 "finetune"); `run_job` is the worker's side of it.
 """
 from __future__ import annotations
@@ -36,9 +36,19 @@ from typing import Callable
 
 import numpy as np
 
-from .errors import StudioError, TrainingFailed
-from .own_photos import OwnPhotosError, counts_of, english_name, labels_of
-from .photoset import PhotoSet
+from fashion import data as fm_data
+from fashion.backend import keras, tf
+from fashion.errors import StudioError, TrainingFailed
+from fashion.judging.evaluate import evaluate
+from fashion.judging.stored import measured_accuracy
+from fashion.model.architectures import ARCHITECTURES, with_flip_tta
+from fashion.model.classifier import Classifier, is_flip_tta, unwrap
+from fashion.model.registry import load_model, read_card
+from fashion.photos.own import OwnPhotosError, counts_of, english_name, labels_of, to_bytes
+from fashion.photos.photoset import PhotoSet, PhotoSetError, shipped
+from fashion.judging.photo_metrics import photo_metrics
+from fashion.training.photo_mix import accuracy_metric, mixed_dataset, partial_label_loss
+from fashion.training.train import BatchProgress
 
 HEAD_LEARNING_RATE = 1e-3
 WHOLE_LEARNING_RATE = 1e-4          # ten times lower: adapt the features, do not wipe them out
@@ -127,8 +137,6 @@ def figures(model, own_held_out: PhotoSet, real_held_out: PhotoSet | None, datas
             fashion_mnist_accuracy: float | None = None, on_phase=None) -> dict:
     """What a model does on the three sets (see the module docstring). A Fashion-MNIST test
     accuracy we already measured for this exact model file may be passed in."""
-    from .classifier import Classifier
-    from .photo_training import photo_metrics
     clf = Classifier.of(model)
     out = {"own": own_figures(clf.probabilities(own_held_out.images), own_held_out), "real_photos": None}
     if real_held_out is not None and len(real_held_out):
@@ -144,7 +152,6 @@ def figures(model, own_held_out: PhotoSet, real_held_out: PhotoSet | None, datas
 
 
 def _real_held_out() -> PhotoSet | None:
-    from .photoset import PhotoSetError, shipped
     try:
         held = shipped().part(True)
     except PhotoSetError:
@@ -166,7 +173,6 @@ def _layers(model):
 def set_trainable(net, freeze_base: bool) -> None:
     """Head only: the Dense layers learn, nothing else. Whole: everything but batch norm
     (kept in inference mode, its statistics untouched)."""
-    import keras
     net.trainable = True
     for layer in _layers(net):
         if isinstance(layer, keras.layers.BatchNormalization):
@@ -179,8 +185,6 @@ def set_trainable(net, freeze_base: bool) -> None:
 
 def load_base(path: str):
     """(the trained network, whether the saved model wrapped it in flip TTA)."""
-    from .classifier import is_flip_tta, unwrap
-    from .registry import load_model
     try:
         model = load_model(path)
     except Exception as e:  # a missing, damaged or foreign file: say which and why
@@ -189,8 +193,6 @@ def load_base(path: str):
 
 
 def _progress(config, steps, on_batch, on_epoch, should_stop, state):
-    import keras
-    from .train import BatchProgress
 
     class Progress(keras.callbacks.Callback):
         """Batch/epoch progress, the stop flag, and the weights of the last complete epoch."""
@@ -244,11 +246,6 @@ def finetune(config: FinetuneConfig, photos: PhotoSet, dataset=None,
     train_part, held_out = photos.part(False), photos.part(True)
     if not len(train_part) or not len(held_out):
         raise OwnPhotosError("own.error.no_photos", minimum=0)
-    import keras
-    import tensorflow as tf
-    from . import data as fm_data
-    from .evaluation_store import measured_accuracy
-    from .photo_training import accuracy_metric, mixed_dataset, partial_label_loss
 
     phase = on_phase or (lambda name, fraction=None: None)
     ds = dataset or fm_data.load()
@@ -289,11 +286,9 @@ def finetune(config: FinetuneConfig, photos: PhotoSet, dataset=None,
     net.compile(loss="categorical_crossentropy", metrics=["accuracy"])   # no custom loss in the file
     model = net
     if tta:
-        from .models import with_flip_tta
         model = with_flip_tta(net)
 
     phase("measuring", None)
-    from .evaluate import evaluate
     phase("testing", None)
     ev = evaluate(model, ds.x_test, ds.y_test)          # the one pass over the test set
     after = figures(model, held_out, real_held, ds, float(ev.accuracy))
@@ -312,8 +307,6 @@ def finetune(config: FinetuneConfig, photos: PhotoSet, dataset=None,
 def base_architecture(path: str) -> str:
     """The base model's architecture as its card names it (for the job's TrainConfig), or
     'fast' where the card does not say one the studio knows."""
-    from .models import ARCHITECTURES
-    from .registry import read_card
     try:
         name = read_card(Path(path).with_suffix(".json")).get("architecture")
     except (OSError, ValueError):
@@ -335,7 +328,6 @@ def make_card(result: FinetuneResult, command_line: str, extra: dict | None = No
     class, choice, before and after), and the usual fields the app reads."""
     import platform
     from datetime import datetime, timezone
-    from .registry import read_card
     try:
         base_card = read_card(Path(result.config.base).with_suffix(".json"))
     except (OSError, ValueError):
@@ -372,56 +364,13 @@ def make_card(result: FinetuneResult, command_line: str, extra: dict | None = No
     return card
 
 
-# --- in a worker process (fashion.jobs / fashion.worker) ------------------------------------------------
+# --- in a worker process (fashion.runs.jobs / fashion.runs.worker) ------------------------------------------------
 
 def task(photos: PhotoSet, config: FinetuneConfig) -> dict:
     """The job task a page submits: the base model, the choice, and the photos' 28x28
     inputs (base64 npz, a few tens of KB; dropped from the job's record when it ends)."""
-    from .own_photos import to_bytes
     return {"kind": TASK_KIND, "base": str(config.base), "freeze_base": bool(config.freeze_base),
             "epochs": int(config.epochs), "learning_rate": float(config.learning_rate), "seed": int(config.seed),
             "photos": base64.b64encode(to_bytes(photos)).decode("ascii")}
 
 
-def run_job(spec: dict, send: Callable, stop) -> None:
-    """The worker's side of a fine-tune job: the same events as a training run, then the
-    model saved with its card and the before/after figures in the result."""
-    from .own_photos import from_bytes
-    t = spec["task"]
-    try:
-        config = FinetuneConfig(base=t["base"], epochs=int(t["epochs"]), freeze_base=bool(t["freeze_base"]),
-                                learning_rate=float(t.get("learning_rate") or 0.0), seed=int(t.get("seed") or 0))
-        photos = from_bytes(base64.b64decode(t.get("photos") or ""))
-    except StudioError as e:
-        send("finished", state="failed", key=e.key, params=e.to_dict()["params"])
-        return
-    except (KeyError, ValueError, TypeError) as e:
-        send("finished", state="failed", key="train.err.failed", params={"error": str(e)[:200]})
-        return
-
-    def on_batch(p) -> None:
-        eta = p.eta
-        send("batch", epoch=p.epoch, epochs=p.epochs, batch=p.batch, batches=p.batches, loss=p.loss,
-             accuracy=p.accuracy, elapsed=p.elapsed, fraction=p.fraction, eta=eta if math.isfinite(eta) else None)
-
-    def on_epoch(epoch: int, metrics: dict) -> None:
-        send("epoch", epoch=epoch + 1, metrics={k: float(v) for k, v in metrics.items()})
-
-    try:
-        result = finetune(config, photos, on_batch=on_batch, on_epoch=on_epoch, should_stop=stop.is_set,
-                          on_phase=lambda phase, fraction=None: send("phase", phase=phase, fraction=fraction))
-    except TrainingFailed as e:
-        if stop.is_set() and e.key == "train.err.no_epoch":
-            send("finished", state="stopped", result=None)
-        else:
-            send("finished", state="failed", key=e.key, params=e.to_dict()["params"])
-        return
-    except StudioError as e:
-        send("finished", state="failed", key=e.key, params=e.to_dict()["params"])
-        return
-    summary = {**result.summary(), "test_metrics": {"accuracy": result.after["fashion_mnist"]["accuracy"]},
-               "model_path": None, "command": command(config)}
-    from .worker import save_and_finish
-    card = make_card(result, summary["command"], extra={"run_name": spec.get("name"), "preset": None})
-    save_and_finish(send, spec, result.model, card, spec.get("name") or f"{Path(config.base).stem}-own", summary,
-                    result.stopped_early)

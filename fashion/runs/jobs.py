@@ -3,7 +3,7 @@ a queue, owners, and nothing lost across a server restart.
 
 A page never trains in its own script: it submits a TrainConfig here and polls the
 job it gets back. One JobManager per server process holds every job; each running job
-is a `python -m fashion.worker` process (see fashion/worker.py for why a subprocess)
+is a `python -m fashion.runs.worker` process (see fashion/worker.py for why a subprocess)
 whose events stream back over its stdout:
 
     job = manager().submit(PRESETS["quick"], name="my-first-cnn", owner=browser_id)
@@ -44,7 +44,6 @@ import logging
 import math
 import os
 import secrets
-import shlex
 import shutil
 import subprocess
 import sys
@@ -55,7 +54,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from .train import TrainConfig
+from fashion.files import write_json
+from fashion.i18n import t
+from fashion.model import registry
+from fashion.paths import REPO_DIR, jobs_dir, user_dir
+from fashion.runs.protocol import STOP, WORKER_MODULE, plain
+from fashion.training.train import TrainConfig
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +71,6 @@ ENV_RESUME = "FASHION_RESUME_JOBS"
 MAX_FINISHED_JOBS = 20          # finished jobs remembered (newest first)
 MAX_LOSS_POINTS = 1000          # per-batch loss points kept per job (thinned beyond)
 STOP_GRACE_S = 180.0            # after Stop, the worker has this long to save and exit
-REPO_DIR = Path(__file__).resolve().parent.parent
 
 QUEUED, RUNNING, DONE, STOPPED, FAILED, CANCELLED = "queued", "running", "done", "stopped", "failed", "cancelled"
 ACTIVE_STATES = (QUEUED, RUNNING)
@@ -157,40 +160,6 @@ class JobRefused(Exception):
     def __init__(self, key: str, **params):
         super().__init__(key)
         self.key, self.params = key, params
-
-
-def cli_command(config: TrainConfig) -> str:
-    """The `python -m fashion train` command line that reproduces this config."""
-    default = TrainConfig()
-    parts = ["python", "-m", "fashion", "train"]
-    for f in dataclasses.fields(TrainConfig):
-        value = getattr(config, f.name)
-        if f.name != "architecture" and value == getattr(default, f.name):
-            continue
-        if f.name == "augmentations":
-            text = ",".join(value)
-        elif f.name == "arch_params":
-            text = json.dumps(value, sort_keys=True)
-        elif isinstance(value, bool):
-            text = "true" if value else "false"
-        else:
-            text = str(value)
-        parts += ["--" + f.name.replace("_", "-"), text]
-    return " ".join(shlex.quote(p) for p in parts)
-
-
-def jobs_dir() -> Path:
-    from .registry import studio_home
-    return studio_home() / "jobs"
-
-
-def _write_json(path: Path, data: dict) -> None:
-    """Write JSON to a temp file beside path, then move it over path in one step."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f)
-    os.replace(tmp, path)
 
 
 # --- one job -------------------------------------------------------------------------------
@@ -397,7 +366,6 @@ class Job:
         self._emit("phase", phase=phase, fraction=fraction)
 
     def _fail(self, key: str, **params) -> None:
-        from .i18n import t
         self._finish(FAILED, error=t(key, "en", **params), error_key=key, error_params=params)
 
     def _finish(self, state: str, error: str | None = None, error_key: str | None = None,
@@ -485,11 +453,10 @@ class JobManager:
     def name_clash(self, name: str | None, requester: str | None = None, teacher: bool = False) -> NameClash | None:
         """What already holds this run name, if anything: a queued or running run that will
         save under it, a shipped model, or a saved model (see NameClash). None when free."""
-        from . import registry
         name = (name or "").strip()
         if not name:
             return None
-        folder = self._save_dir or registry.user_dir()
+        folder = self._save_dir or user_dir()
         stem = registry.safe_name(name)
         with self._lock:
             running = [j for j in self._jobs.values() if j.active and j.save]
@@ -583,7 +550,7 @@ class JobManager:
         if self._closing:
             return
         try:
-            _write_json(self.job_dir(job) / "job.json", job.to_record())
+            write_json(self.job_dir(job) / "job.json", job.to_record())
         except OSError:
             log.exception("could not save the state of job %s", job.id)
 
@@ -648,16 +615,14 @@ class JobManager:
             self._train(job)
         except Exception as e:  # the last line of defence: the server goes on
             log.exception("training job %s crashed", job.id)
-            from .worker import plain
             job._fail("train.err.failed", error=plain(e))
         finally:
             if not self._closing:
                 self._dispatch()
 
     def _spec(self, job: Job) -> dict:
-        from . import registry
         return {"job_id": job.id, "config": job.config.to_dict(), "name": job.name, "preset": job.preset,
-                "save": job.save, "overwrite": job.overwrite, "save_dir": str(self._save_dir or registry.user_dir()),
+                "save": job.save, "overwrite": job.overwrite, "save_dir": str(self._save_dir or user_dir()),
                 "backup_dir": str(self.job_dir(job) / "backup"), "threads": self.limits.worker_threads,
                 "owner_tag": registry.owner_tag(job.owner),
                 "stop": bool(job.finalize or job.stop_requested), "task": job.task}
@@ -669,7 +634,7 @@ class JobManager:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_DIR), env.get("PYTHONPATH")) if p)
         with open(folder / "worker.log", "ab") as stderr:
-            proc = subprocess.Popen([sys.executable, "-m", "fashion.worker"], cwd=REPO_DIR, env=env,
+            proc = subprocess.Popen([sys.executable, "-m", WORKER_MODULE], cwd=REPO_DIR, env=env,
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
                                     text=True, encoding="utf-8", bufsize=1)
         with job._lock:
@@ -748,7 +713,7 @@ class JobManager:
         if proc is None or proc.poll() is not None:
             return
         try:
-            proc.stdin.write("stop\n")
+            proc.stdin.write(STOP + "\n")
             proc.stdin.flush()
         except (OSError, ValueError):
             pass

@@ -15,13 +15,20 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from .charts import BLUE, ORANGE, _e, png_data_uri, svg_confusion, svg_lines
-from .data import class_names
-from .diagnosis import (CONFIDENT, OVERFIT_GAP, SEED_BAR_HIGH, SEED_BAR_LOW, Diagnosis, confusions_of,  # noqa: F401
-                        diagnose, suggestions)
-from .i18n import TABLE, t
-from .i18n.numbers import fmt_duration, fmt_float, fmt_int, fmt_num, fmt_pct, fmt_points  # noqa: F401
-
+from fashion.data import class_names
+from fashion.i18n import TABLE, t
+from fashion.i18n.numbers import fmt_duration, fmt_float, fmt_int, fmt_num, fmt_pct, fmt_points  # noqa: F401
+from fashion.judging.charts import BLUE, ORANGE, _e, png_data_uri, svg_confusion, svg_lines
+from fashion.judging.diagnosis import (  # noqa: F401
+    CONFIDENT,
+    OVERFIT_GAP,
+    SEED_BAR_HIGH,
+    SEED_BAR_LOW,
+    Diagnosis,
+    confusions_of,
+    diagnose,
+    suggestions,
+)
 
 # --- the document ----------------------------------------------------------------------
 
@@ -70,9 +77,9 @@ def build_report(card: dict, evaluation, images: np.ndarray, lang: str = "en", n
                  layers: list[dict] | None = None, description: str = "") -> str:
     """The whole report as one HTML document (UTF-8 text).
 
-    card: the model card (config, history, params, ...); evaluation: fashion.evaluate.Evaluation
+    card: the model card (config, history, params, ...); evaluation: fashion.judging.evaluate.Evaluation
     of this model on the test set; images: the uint8 test images (for the mistakes gallery);
-    layers: rows of fashion.models.summary_rows(model), if the caller has the model;
+    layers: rows of fashion.model.architectures.summary_rows(model), if the caller has the model;
     description: one line on the architecture (by default the table's for card["architecture"])."""
     names = class_names(lang)
     d = diagnose(card, evaluation)

@@ -4,8 +4,8 @@ Where fashion/photoset.py reads folders of clothing *kinds* (t-shirt, shoes, hat
 accepting a set of labels, here every folder (or every pile of webcam shots in the app) is
 named after one Fashion-MNIST class, in English or Spanish ("Sneaker", "Zapatilla",
 "ankle-boot", "camiseta"), and a photo's accept mask is that one class. The result is a
-plain PhotoSet (kinds = the English class name), so fashion.photo_training's metrics and
-fashion.photoset's save/load work on it unchanged.
+plain PhotoSet (kinds = the English class name), so fashion.training.photo_mix's metrics and
+fashion.photos.photoset's save/load work on it unchanged.
 
     photos = from_folder("my-photos")            # my-photos/Sneaker/*.jpg, my-photos/Camisa/*.jpg
     photos = from_images(images, labels, names)  # the app: 28x28 inputs kept in the session
@@ -30,11 +30,11 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
-from .data import CLASS_NAMES, NUM_CLASSES, class_names
-from .errors import StudioError
-from .i18n import t
-from .photo import ACCEPTED_EXTENSIONS, PhotoError, preprocess
-from .photoset import PhotoSet, process_file
+from fashion.data import CLASS_NAMES, NUM_CLASSES, class_names
+from fashion.errors import StudioError
+from fashion.i18n import t
+from fashion.photos.photoset import PhotoSet, cache_dir, process_file
+from fashion.photos.pipeline import ACCEPTED_EXTENSIONS, PhotoError, preprocess
 
 MIN_PER_CLASS = 6                  # fewer cannot be split into something to learn from and something to test on
 MAX_PER_CLASS = 60                 # a class's session stays small; a minute of fine-tuning is enough for this many
@@ -202,7 +202,6 @@ def from_folder(root: str | os.PathLike, cache: Path | None | bool = True) -> Ph
     items = scan(root)
     check_counts(counts_of([label for label, _ in items]))
     if cache is True:
-        from .photoset import cache_dir
         cache = cache_dir()
     images, found, bad = [], [], []
     for _, f in items:

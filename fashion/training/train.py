@@ -7,6 +7,7 @@ and `train()` with callbacks for progress and a stop flag.
 from __future__ import annotations
 
 import dataclasses
+import shlex
 import json
 import math
 import os
@@ -16,10 +17,22 @@ from typing import Callable
 
 import numpy as np
 
-from . import data as fm_data
-from .errors import TrainingFailed  # noqa: F401  (raised here; importable from here)
+from fashion import data as fm_data
+from fashion.backend import keras, tf
+from fashion.errors import (
+    ConfigError,
+    TrainingFailed,  # noqa: F401  (raised here; importable from here)
+)
+from fashion.files import TEMP_PREFIX, atomic_write, remove_quietly, write_json
+from fashion.judging.evaluate import evaluate
+from fashion.model.architectures import ARCHITECTURES, arch_param_problems, build, with_flip_tta
+from fashion.model.classifier import Classifier
+from fashion.photos.photoset import resolve
+from fashion.training import photo_mix as photo_training
+from fashion.training.augmentation import AUGMENTATIONS, augment_batch
+from fashion.judging.photo_metrics import held_out_metrics
+from fashion.training.photo_mix import accuracy_metric, load_start, partial_label_loss, recalibration_images
 
-AUGMENTATIONS = ("shift", "flip", "rotate", "zoom", "erase", "contrast", "blur")
 SCHEDULES = ("constant", "cosine", "onecycle")
 OPTIMIZERS = ("adam", "adamw", "sgd", "rmsprop")
 
@@ -64,7 +77,6 @@ class TrainConfig:
         """Every rule these settings break, as (i18n key, params) pairs; empty when they can
         run. Types first (a flag or a card may hold anything), then ranges. Add a rule by
         appending to `problems`."""
-        from .models import ARCHITECTURES, arch_param_problems
         kinds = {"architecture": "text", "epochs": "int", "batch_size": "int", "learning_rate": "number",
                  "lr_schedule": "text", "warmup_epochs": "number", "optimizer": "text", "weight_decay": "number",
                  "label_smoothing": "number", "augment": "bool", "validation_split": "number",
@@ -124,7 +136,6 @@ class TrainConfig:
         """self, or ConfigError (a ValueError) carrying every problem with its i18n key."""
         problems = self.problems()
         if problems:
-            from .errors import ConfigError
             raise ConfigError(problems)
         return self
 
@@ -222,60 +233,9 @@ def split_indices(n_total: int, config: TrainConfig) -> tuple[np.ndarray, np.nda
     return np.sort(order[n_val:]), np.sort(order[:n_val])
 
 
-def augment_batch(x, augmentations, seed):
-    """Random augmentation of a float batch (B, 28, 28, 1) in [0, 1], with TF ops."""
-    import tensorflow as tf
-    rng = tf.random.Generator.from_seed(seed) if isinstance(seed, int) else seed
-    b = tf.shape(x)[0]
-    if "flip" in augmentations:
-        flip = rng.uniform([b, 1, 1, 1]) < 0.5
-        x = tf.where(flip, tf.reverse(x, axis=[2]), x)
-    if "shift" in augmentations:  # random crop of a 2-pixel zero padding
-        padded = tf.pad(x, [[0, 0], [2, 2], [2, 2], [0, 0]])
-        offsets = rng.uniform([b, 2], 0, 5, dtype=tf.int32)
-        rows = offsets[:, 0:1] + tf.range(28)[None, :]
-        cols = offsets[:, 1:2] + tf.range(28)[None, :]
-        x = tf.gather(padded, rows, axis=1, batch_dims=1)
-        x = tf.gather(x, cols, axis=2, batch_dims=1)
-    if "rotate" in augmentations or "zoom" in augmentations:
-        angle = rng.uniform([b], -0.17, 0.17) if "rotate" in augmentations else tf.zeros([b])
-        scale = rng.uniform([b], 0.9, 1.1) if "zoom" in augmentations else tf.ones([b])
-        cos, sin = tf.cos(angle) / scale, tf.sin(angle) / scale
-        c = 13.5
-        transforms = tf.stack([cos, -sin, c - c * cos + c * sin, sin, cos, c - c * sin - c * cos,
-                               tf.zeros([b]), tf.zeros([b])], axis=1)
-        x = tf.raw_ops.ImageProjectiveTransformV3(images=x, transforms=transforms, output_shape=[28, 28],
-                                                  fill_value=0.0, interpolation="BILINEAR", fill_mode="CONSTANT")
-    if "contrast" in augmentations:
-        factor = rng.uniform([b, 1, 1, 1], 0.6, 1.4)
-        mean = tf.reduce_mean(x, axis=[1, 2, 3], keepdims=True)
-        x = tf.clip_by_value((x - mean) * factor + mean, 0.0, 1.0)
-    if "blur" in augmentations:  # soften half the images by a random amount: every photo
-        # pipeline resamples, and a network that only saw Fashion-MNIST's crisp pixels loses
-        # points to the slightest smoothing (tests/test_photo_roundtrip.py)
-        k = tf.constant([[1, 2, 1], [2, 4, 2], [1, 2, 1]], tf.float32)[..., None, None] / 16.0
-        blurred = tf.nn.conv2d(x, k, strides=1, padding="SAME")
-        amount = rng.uniform([b, 1, 1, 1]) * tf.cast(rng.uniform([b, 1, 1, 1]) < 0.5, tf.float32)
-        x = x + amount * (blurred - x)
-    if "erase" in augmentations:  # random erasing: one rectangle per image, half the time
-        h = rng.uniform([b], 4, 15, dtype=tf.int32)
-        w = rng.uniform([b], 4, 15, dtype=tf.int32)
-        y0 = rng.uniform([b], 0, 28, dtype=tf.int32) - h // 2
-        x0 = rng.uniform([b], 0, 28, dtype=tf.int32) - w // 2
-        r = tf.range(28)[None, :]
-        in_rows = (r >= y0[:, None]) & (r < (y0 + h)[:, None])
-        in_cols = (r >= x0[:, None]) & (r < (x0 + w)[:, None])
-        box = in_rows[:, :, None] & in_cols[:, None, :]
-        box &= (rng.uniform([b]) < 0.5)[:, None, None]
-        noise = rng.uniform([b, 28, 28])
-        x = tf.where(box[..., None], noise[..., None], x)
-    return x
-
-
 def make_dataset(images: np.ndarray, labels: np.ndarray, config: TrainConfig, training: bool):
     """A tf.data pipeline from uint8 arrays: batches are scaled (and augmented) on the fly,
     so there is never a float copy of the whole set."""
-    import tensorflow as tf
     # Shuffle and batch indices, then gather each batch from the arrays in one op: slicing
     # and shuffling 60,000 single images costs the CPU several times more (it competes
     # with the training step for the same 2 cores).
@@ -301,7 +261,6 @@ def make_dataset(images: np.ndarray, labels: np.ndarray, config: TrainConfig, tr
 
 def learning_rate_schedule(config: TrainConfig, steps_per_epoch: int):
     """A Keras LearningRateSchedule (or float) for the configured schedule."""
-    import keras
     total = max(1, config.epochs * steps_per_epoch)
     lr = config.learning_rate
     if config.lr_schedule == "constant":
@@ -319,7 +278,6 @@ def learning_rate_schedule(config: TrainConfig, steps_per_epoch: int):
 
 
 def make_optimizer(config: TrainConfig, steps_per_epoch: int):
-    import keras
     lr = learning_rate_schedule(config, steps_per_epoch)
     if config.optimizer == "adam":
         return keras.optimizers.Adam(lr)
@@ -340,15 +298,11 @@ STEPS_PER_EXECUTION = 8
 def build_and_compile(config: TrainConfig, steps_per_epoch: int):
     """The network (new, or the one in `init_from`) compiled for this run: with photos, the
     partial-label loss over accept masks (fashion/photo_training.py)."""
-    import keras
-    from .models import build
     if config.init_from:
-        from .photo_training import load_start
         model = load_start(config.init_from)
     else:
         model = build(config.architecture, **config.arch_params)
     if config.photos:
-        from .photo_training import accuracy_metric, partial_label_loss
         loss = partial_label_loss(config.label_smoothing, config.outlier_weight)
         metrics = [accuracy_metric()]
     else:
@@ -363,7 +317,6 @@ def build_and_compile(config: TrainConfig, steps_per_epoch: int):
 # --- training ---------------------------------------------------------------------
 
 def _progress_callback(config, batches, on_batch, on_epoch, should_stop, state, on_phase=None, val_batches=0):
-    import keras
 
     class Progress(keras.callbacks.Callback):
         """Forwards batch/epoch progress, honours the stop flag, and snapshots the
@@ -438,11 +391,7 @@ def _load_history(backup_dir) -> dict:
 
 
 def _save_history(backup_dir, history: dict) -> None:
-    os.makedirs(backup_dir, exist_ok=True)
-    tmp = os.path.join(backup_dir, "history.json.tmp")
-    with open(tmp, "w") as f:
-        json.dump(history, f)
-    os.replace(tmp, os.path.join(backup_dir, "history.json"))
+    write_json(os.path.join(backup_dir, "history.json"), history)
 
 
 # --- resumable runs ------------------------------------------------------------------
@@ -510,7 +459,6 @@ def _restore_checkpoint(model, backup_dir) -> int:
 
 
 def _checkpoint_callback(backup_dir, batches, state):
-    import keras
 
     class EpochCheckpoint(keras.callbacks.Callback):
         """Saves weights + epoch number at the end of every complete epoch (never a partial
@@ -520,14 +468,9 @@ def _checkpoint_callback(backup_dir, batches, state):
             if state.get("batch", 0) < batches or state.get("nan"):
                 return
             with _sigint_deferred():   # a Ctrl-C now lands after the checkpoint is whole
-                os.makedirs(backup_dir, exist_ok=True)
-                tmp = os.path.join(backup_dir, CHECKPOINT_TMP)
-                self.model.save_weights(tmp, overwrite=True)
-                os.replace(tmp, os.path.join(backup_dir, CHECKPOINT_WEIGHTS))
-                meta_tmp = os.path.join(backup_dir, CHECKPOINT_META + ".tmp")
-                with open(meta_tmp, "w") as f:
-                    json.dump({"epoch": epoch + 1, "batch": 0}, f)
-                os.replace(meta_tmp, os.path.join(backup_dir, CHECKPOINT_META))
+                atomic_write(os.path.join(backup_dir, CHECKPOINT_WEIGHTS),
+                             lambda tmp: self.model.save_weights(tmp, overwrite=True), suffix=".weights.h5")
+                write_json(os.path.join(backup_dir, CHECKPOINT_META), {"epoch": epoch + 1, "batch": 0})
 
     return EpochCheckpoint()
 
@@ -537,11 +480,9 @@ def discard_checkpoint(backup_dir) -> None:
     writes: a folder the user named is never removed with other things in it)."""
     if not backup_dir or not os.path.isdir(backup_dir):
         return
-    for name in CHECKPOINT_FILES:
-        try:
-            os.unlink(os.path.join(backup_dir, name))
-        except FileNotFoundError:
-            pass
+    for name in os.listdir(backup_dir):
+        if name in CHECKPOINT_FILES or name.startswith(TEMP_PREFIX):
+            remove_quietly(os.path.join(backup_dir, name))
     try:
         os.rmdir(backup_dir)
     except OSError:
@@ -558,7 +499,6 @@ def recalibrate_batch_norm(model, images: np.ndarray, count: int = 2048, chunk: 
     that; the moving statistics become the mean of the chunks' statistics (one pass of
     all 2048 images at once held ~360 MB of activations in a server that also serves a
     class). Returns False when the model has no batch norm."""
-    import keras
     bn_layers = [l for l in _all_layers(model) if isinstance(l, keras.layers.BatchNormalization)]
     if not bn_layers:
         return False
@@ -592,13 +532,9 @@ def _all_layers(model):
             yield layer
 
 
-
-
 def held_out_photo_metrics(model, config: TrainConfig) -> dict | None:
     """Real-photo accuracy on the photographers held out of the photos (never trained on):
     those of `config.photos`, else the repo's shipped photos; None where there are none."""
-    from .classifier import Classifier
-    from .photo_training import held_out_metrics
     return held_out_metrics(Classifier.of(model), config.photos or "shipped")
 
 
@@ -620,14 +556,11 @@ def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None 
     never deleted here (see discard_checkpoint).
     """
     config.validate()
-    import keras
-    import tensorflow as tf
 
     ds = dataset or fm_data.load()
     # real photos are read (and refused, naming the bad files) before anything trains
     photo_set = photos = None
     if config.photos:
-        from .photoset import resolve
         photo_set = resolve(config.photos)
         photos = photo_set.part(False)
     keras.utils.set_random_seed(config.seed)
@@ -641,7 +574,6 @@ def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None 
 
     if photos is not None:
         # accept masks for every row (fashion/photo_training.py): one-hot for Fashion-MNIST
-        from . import photo_training
         fm_augmentations = tuple(config.augmentations) if config.augment else ()
         train_ds = photo_training.mixed_dataset(
             x_tr, y_tr, photos, config,
@@ -682,22 +614,18 @@ def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None 
     if on_phase:
         on_phase("recalibrating", None)
     if photos is not None:
-        from .photo_training import recalibration_images
         recalibrate_batch_norm(model, recalibration_images(x_tr, photos, config.photo_ratio, seed=config.seed))
     else:
         recalibrate_batch_norm(model, x_tr)
     if photos is not None:
         # the saved file must open with plain keras.models.load_model: an uncompiled copy with
         # the same weights, so no custom loss (nor optimizer state) goes into the file
-        import keras
         trained = model
         model = type(trained).from_config(trained.get_config())   # the architecture alone
         model.set_weights(trained.get_weights())
     if config.tta_flip:
-        from .models import with_flip_tta
         model = with_flip_tta(model)
 
-    from .evaluate import evaluate
     if on_phase:
         on_phase("testing", None)
     ev = evaluate(model, ds.x_test, ds.y_test)  # the one pass over the test set
@@ -708,3 +636,23 @@ def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None 
                        test_metrics={"accuracy": ev.accuracy, "loss": ev.loss}, per_class=ev.per_class,
                        fit_seconds=fit_seconds, stopped_early=bool(state.get("stopped")),
                        epochs_completed=state["completed"], data_source=ds.source)
+
+
+def cli_command(config: TrainConfig) -> str:
+    """The `python -m fashion train` command line that reproduces this config."""
+    default = TrainConfig()
+    parts = ["python", "-m", "fashion", "train"]
+    for f in dataclasses.fields(TrainConfig):
+        value = getattr(config, f.name)
+        if f.name != "architecture" and value == getattr(default, f.name):
+            continue
+        if f.name == "augmentations":
+            text = ",".join(value)
+        elif f.name == "arch_params":
+            text = json.dumps(value, sort_keys=True)
+        elif isinstance(value, bool):
+            text = "true" if value else "false"
+        else:
+            text = str(value)
+        parts += ["--" + f.name.replace("_", "-"), text]
+    return " ".join(shlex.quote(p) for p in parts)

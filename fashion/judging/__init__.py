@@ -1,0 +1,1 @@
+"""Judging a model: evaluation, the stored evaluation, diagnosis, the report, charts, explanations."""

@@ -1,0 +1,35 @@
+"""Where the studio's files live: the repository's shipped models and photos, and the
+studio home (`$FASHION_STUDIO_HOME`, default `~/.fashion-studio`) that holds the user's
+models, training jobs, browser preferences and caches. One place, so a move of a folder
+is one edit."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+SHIPPED_DIR = REPO_DIR / "models"
+DEFAULT_MODEL = SHIPPED_DIR / "fashion_mnist_cnn.keras"
+REAL_PHOTOS_DIR = SHIPPED_DIR / "real-photos"
+
+
+def studio_home() -> Path:
+    return Path(os.environ.get("FASHION_STUDIO_HOME", "~/.fashion-studio")).expanduser()
+
+
+def user_dir() -> Path:
+    return studio_home() / "models"
+
+
+def jobs_dir() -> Path:
+    return studio_home() / "jobs"
+
+
+def photo_cache_dir() -> Path:
+    return studio_home() / "cache" / "photos"
+
+
+def evaluation_paths(model_path) -> tuple[Path, Path]:
+    """A model's stored evaluation beside it: (<model>.eval.npz, <model>.eval.json)."""
+    p = Path(model_path)
+    return p.with_suffix(".eval.npz"), p.with_suffix(".eval.json")

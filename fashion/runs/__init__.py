@@ -1,0 +1,1 @@
+"""Training runs in worker processes: the protocol, the worker, jobs and their queue."""

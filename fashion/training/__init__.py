@@ -1,0 +1,1 @@
+"""Training: configurations (fine-tuning included), data pipelines, the one trainer, lineage."""
