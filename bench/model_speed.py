@@ -40,7 +40,7 @@ def main():
         return round(statistics.median(times), 2), round(sorted(times)[int(0.9 * len(times))], 2)
 
     direct, direct_p90 = median_ms(lambda x: model(x, training=False))
-    compiled, compiled_p90 = median_ms(Classifier.of(model).probabilities)
+    compiled, compiled_p90 = median_ms(Classifier(model).probabilities)
     print(json.dumps({"model": str(path.relative_to(REPO) if path.is_relative_to(REPO) else path),
                       "file_mb": round(path.stat().st_size / 1e6, 2), "params": int(model.count_params()),
                       "load_s": round(load_s, 2), "direct_call_ms_median": direct, "direct_call_ms_p90": direct_p90,

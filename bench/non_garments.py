@@ -19,9 +19,10 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from pictures import DRAWINGS, SKIMAGE_PICTURES, random_crop, skimage_picture  # noqa: E402
 
+from fashion.errors import PhotoError  # noqa: E402
 from fashion.photos.judge import NON_GARMENTS  # noqa: E402
 from fashion.photos.photoset import save_arrays  # noqa: E402
-from fashion.photos.pipeline import PhotoError, preprocess  # noqa: E402
+from fashion.photos.pipeline import preprocess  # noqa: E402
 
 CROPS_PER_PICTURE = 6
 DRAWING_SEEDS = range(0, 40)

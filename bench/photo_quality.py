@@ -13,22 +13,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fashion.model.classifier import Classifier  # noqa: E402
-from fashion.model.registry import DEFAULT_MODEL  # noqa: E402
-from fashion.photos import judge as calibration
-from fashion.photos import photoset, predict
 from fashion.judging.photo_metrics import photo_metrics  # noqa: E402
+from fashion.model.classifier import Classifier  # noqa: E402
+from fashion.paths import DEFAULT_MODEL  # noqa: E402
+from fashion.photos import judge as calibration  # noqa: E402
+from fashion.photos import photoset  # noqa: E402
 
 
 def main() -> None:
     path = sys.argv[1] if len(sys.argv) > 1 else str(DEFAULT_MODEL)
     clf = Classifier.load(path)
     held = photoset.shipped().part(True)
-    cal = predict.calibration_of(clf.model)
+    judge = calibration.Judge().fit(clf)
+    cal = judge.calibration_
     print(json.dumps({
         "model": path,
         "held_out": photo_metrics(clf.probabilities(held.images), held),
-        "sure": calibration.sure_report(lambda x: predict.photo_scores(clf, x),
+        "sure": calibration.sure_report(lambda x: judge.scores(clf, x),
                                         lambda x: clf.features(x, max_dims=256)),
         "threshold": None if cal is None else round(cal.threshold, 4),
     }))

@@ -36,9 +36,13 @@ def main(argv=None) -> int:
     ap.add_argument("--warmup", type=int, default=3, help="untimed photos first (caches, lazy imports)")
     a = ap.parse_args(argv)
 
+    from fashion.errors import PhotoError
     from fashion.model import registry
-    from fashion.photos.pipeline import PhotoError, preprocess
-    from fashion.photos.predict import calibrated, calibration_of, judge
+    from fashion.model.classifier import Classifier
+    from fashion.paths import DEFAULT_MODEL
+    from fashion.photos.judge import Judge
+    from fashion.photos.pipeline import preprocess
+    from fashion.photos.predict import verdict
 
     files = sorted(p for p in Path(a.root).rglob("*") if p.suffix.lower() in EXTENSIONS)
     if a.limit:
@@ -46,19 +50,19 @@ def main(argv=None) -> int:
     if not files:
         print(json.dumps({"error": f"no photos under {a.root}"}))
         return 2
-    model_path = Path(a.model) if a.model else registry.DEFAULT_MODEL
+    model_path = Path(a.model) if a.model else DEFAULT_MODEL
 
     t0 = time.perf_counter()
-    model = registry.load_model(model_path)
-    calibration_of(model)                      # fitted once per model, as in the app
+    classifier = Classifier.load(model_path)
+    judge = Judge().fit(classifier)            # fitted once per model, as in the app
     setup = time.perf_counter() - t0
 
     def one(path):
         result = preprocess(path)
         t_pre = time.perf_counter()
-        probs, z, p_right, threshold, unfamiliar = calibrated(model, result.model_input[None],
-                                                              np.array([result.found]))
-        judge(probs[0], result, None if z is None else float(z[0]),
+        probs, z, p_right, threshold, unfamiliar = judge.assess(classifier, result.model_input[None],
+                                                                np.array([result.found]))
+        verdict(probs[0], result, None if z is None else float(z[0]),
               None if p_right is None else (float(p_right[0]), threshold,
                                             None if unfamiliar is None else bool(unfamiliar[0])))
         return t_pre

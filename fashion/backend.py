@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import tempfile
 import types
 
 
 def _quiet() -> None:
+    # Keras imports matplotlib when it is installed; its font cache then goes to the temp
+    # folder, never into the user's home (the CLI writes nothing but what it is asked to).
+    os.environ.setdefault("MPLCONFIGDIR", os.path.join(tempfile.gettempdir(), "fashion-studio-matplotlib"))
     if os.environ.get("FASHION_VERBOSE_TF") == "1":
         return
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from fashion.backend import keras
+from fashion.errors import DatasetError
 
 CLASS_NAMES = {
     "en": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -35,16 +36,6 @@ FILES = {
     "y_test": ("t10k-labels-idx1-ubyte.gz", 2049, 10000),
 }
 DEBIAN_DIR = "/usr/share/datasets/fashion-mnist"
-HOW_TO_GET = (
-    "Install it with `sudo apt-get install dataset-fashion-mnist` (Debian/Ubuntu), "
-    "or put the four files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
-    "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz in a folder and set "
-    "FASHION_MNIST_DIR to it, or connect to the internet once so Keras can download them."
-)
-
-
-class DatasetError(RuntimeError):
-    """The dataset is missing or damaged; the message says which file and what to do."""
 
 
 @dataclass(frozen=True)
@@ -90,22 +81,22 @@ def read_idx(path: Path, magic: int, count: int) -> np.ndarray:
         with gzip.open(path, "rb") as f:
             raw = f.read()
     except (OSError, EOFError, zlib.error) as e:
-        raise DatasetError(f"{path} is damaged or truncated ({e}). Delete it and get a fresh copy. {HOW_TO_GET}") from e
+        raise DatasetError("data.err.damaged", path=path, error=e) from e
     if len(raw) < 8:
-        raise DatasetError(f"{path} is too short to be an idx file. Delete it and get a fresh copy. {HOW_TO_GET}")
+        raise DatasetError("data.err.too_short", path=path)
     found_magic, found_count = int.from_bytes(raw[0:4], "big"), int.from_bytes(raw[4:8], "big")
     if found_magic != magic:
-        raise DatasetError(f"{path} is not a Fashion-MNIST idx file (magic number {found_magic}, expected {magic}). {HOW_TO_GET}")
+        raise DatasetError("data.err.magic", path=path, found=found_magic, expected=magic)
     if found_count != count:
-        raise DatasetError(f"{path} holds {found_count} items, expected {count}. Get a fresh copy. {HOW_TO_GET}")
+        raise DatasetError("data.err.count", path=path, found=found_count, expected=count)
     header = 16 if magic == 2051 else 8
     shape = (count, *IMAGE_SHAPE) if magic == 2051 else (count,)
     expected = header + int(np.prod(shape))
     if len(raw) != expected:
-        raise DatasetError(f"{path} is {len(raw)} bytes once unpacked, expected {expected}: it is truncated or damaged. {HOW_TO_GET}")
+        raise DatasetError("data.err.size", path=path, found=len(raw), expected=expected)
     arr = np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
     if magic == 2049 and arr.max() >= 10:
-        raise DatasetError(f"{path} has labels outside 0-9: it is not Fashion-MNIST. {HOW_TO_GET}")
+        raise DatasetError("data.err.labels", path=path)
     return arr  # np.frombuffer over bytes is read-only: safe to share
 
 
@@ -113,12 +104,12 @@ def load_from_dir(folder: Path, source: str | None = None) -> FashionMNIST:
     """Load the four files from one folder."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise DatasetError(f"Fashion-MNIST folder {folder} does not exist. {HOW_TO_GET}")
+        raise DatasetError("data.err.no_folder", folder=folder)
     arrays = {}
     for key, (name, magic, count) in FILES.items():
         path = folder / name
         if not path.is_file():
-            raise DatasetError(f"{path} is missing. {HOW_TO_GET}")
+            raise DatasetError("data.err.missing", path=path)
         arrays[key] = read_idx(path, magic, count)
     return FashionMNIST(**arrays, source=source or str(folder))
 
@@ -139,7 +130,7 @@ def _download_with_keras() -> Path:
             keras.utils.get_file(name, origin=KERAS_ORIGIN + name, cache_dir=str(folder.parent.parent),
                      cache_subdir="datasets/fashion-mnist")
     except Exception as e:  # no network, proxy, disk full...
-        raise DatasetError(f"Fashion-MNIST was not found locally and could not be downloaded ({e}). {HOW_TO_GET}") from e
+        raise DatasetError("data.err.download", error=e) from e
     return folder
 
 

@@ -61,3 +61,22 @@ class CardError(StudioError, ValueError):
 
 class LineageError(StudioError, ValueError):
     """A card whose lineage cannot be replayed (lineage.err.*, card.error.*)."""
+
+
+class DatasetError(StudioError, RuntimeError):
+    """Fashion-MNIST is missing or damaged: which file (data.err.*), then how to get it."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key, **params)
+        self.args = (self.message("en"),)
+
+    def message(self, lang: str = "en") -> str:
+        return f"{t(self.key, lang, **self.params)} {t('data.how_to_get', lang)}"
+
+
+class ClassifierError(StudioError, ValueError):
+    """The model or the input cannot be used for inference; the message says why (classifier.err.*)."""
+
+
+class PhotoError(StudioError, ValueError):
+    """A file that cannot be used as a photo (photo.error.*)."""

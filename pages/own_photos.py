@@ -3,7 +3,7 @@ active model on them in a training worker, and see what it gained and what it fo
 
 Thin UI over fashion/own_photos.py (photos -> 28x28 inputs, the split, the limits) and
 fashion/finetune.py (the fine-tune and its before/after figures), run as a job of
-fashion.runs.jobs like any training. The photos live in this session only, as their 28x28
+fashion.runs.manager like any training. The photos live in this session only, as their 28x28
 inputs (the original files are not kept), and can be removed one by one or all at once.
 """
 from __future__ import annotations
@@ -20,22 +20,20 @@ from fashion.errors import StudioError
 from fashion.i18n.numbers import fmt_duration, fmt_pct
 from fashion.judging import charts
 from fashion.photos import own as op
-from fashion.photos.pipeline import PhotoError
-from fashion.runs import jobs
+from fashion.runs.job import ACTIVE_STATES, CANCELLED, FAILED, FINAL_STATES, QUEUED, STOPPED, Job
+from fashion.runs.rules import JobRefused
 from fashion.training import finetune as ft
 from fashion.training.train import TrainConfig
-from pages.common import (
-    active_model_path,
-    browser_id,
-    is_teacher,
-    job_manager,
-    lang,
-    names,
-    projector,
-    set_active_model,
-    to_display,
-    tr,
-)
+from pages.ui.compat import run_through_frame
+from pages.ui.display import to_display
+from pages.ui.downloads import take_home_buttons
+from pages.ui.following import followed_job
+from pages.ui.models import active_model_path, set_active_model
+from pages.ui.session import browser_id, client_address, is_teacher, job_manager, lang, names, tr
+from pages.ui.text import as_text
+from pages.ui.widgets import projector
+
+run_through_frame()
 
 PHOTOS_KEY = "own_photos"         # session: [{id, label, name, image (28x28 uint8), found}]
 CLASSES_KEY = "own_classes"       # session: the classes chosen (multiselect)
@@ -56,21 +54,20 @@ def say(kind: str, text: str) -> None:
 
 def add_photo(label: int, name: str, data: bytes, dedupe: bool = True) -> bool:
     """Process one photo into its 28x28 input and keep that (not the file) in the session.
-    dedupe: refuse a file already in the class (a webcam shot is always a new photo)."""
+    dedupe: refuse a file already in the class (a webcam shot is always a new photo). A
+    duplicate file or a full class is told before the photo is decoded (fashion.photos.own.admit)."""
     try:
-        image, found = op.process_bytes(data)
-    except (PhotoError, StudioError) as e:
+        photo, skipped = op.admit(photos(), label, name, data, dedupe)
+    except StudioError as e:
         say("error", tr("own.cannot_use", name=name, error=e.message(lang())))
         return False
-    key = op.image_key(image)
-    if dedupe and any(p["key"] == key and p["label"] == label for p in photos()):
+    if skipped == "duplicate":
         say("info", tr("own.duplicate", name=name))
         return False
-    if sum(p["label"] == label for p in photos()) >= op.MAX_PER_CLASS:
+    if skipped == "class_full":
         say("warning", tr("own.class_full", name=names()[label], limit=op.MAX_PER_CLASS))
         return False
-    photos().append({"id": secrets.token_hex(6), "label": int(label), "name": name, "image": image,
-                     "found": found, "key": key})
+    photos().append({"id": secrets.token_hex(6), **photo})
     return True
 
 
@@ -161,16 +158,6 @@ def render_classes(chosen: list[int], class_names: list[str]) -> None:
 
 # --- the fine-tune ---------------------------------------------------------------------------------------
 
-def current_job() -> jobs.Job | None:
-    job_id = st.session_state.get(JOB_KEY)
-    if not job_id:
-        mine = job_manager().active_job_of(browser_id())
-        if mine is None or not mine.task:
-            return None
-        job_id = st.session_state[JOB_KEY] = mine.id
-    return job_manager().get(job_id)
-
-
 def start(chosen: list[int], base: str, choice: str, epochs: int, name: str) -> None:
     used = [p for p in photos() if p["label"] in chosen]
     try:
@@ -180,11 +167,12 @@ def start(chosen: list[int], base: str, choice: str, epochs: int, name: str) -> 
         architecture = ft.base_architecture(base)
         job = job_manager().submit(TrainConfig(architecture=architecture, epochs=int(epochs), init_from=base,
                                                validation_split=0.0),
-                                   name=name or None, owner=browser_id(), task=ft.task(photo_set, config))
+                                   name=name or None, owner=browser_id(), task=ft.task(photo_set, config),
+                                   address=client_address())
     except StudioError as e:
         st.error(e.message(lang()))
         return
-    except jobs.JobRefused as e:
+    except JobRefused as e:
         st.error(tr(e.key, **e.params))
         return
     st.session_state[JOB_KEY] = job.id
@@ -197,7 +185,7 @@ def render_setup(chosen: list[int]) -> None:
     if not base:
         st.warning(tr("model.missing"))
         return
-    st.caption(tr("own.base", name=Path(base).stem))
+    st.caption(tr("own.base", name=as_text(Path(base).stem)))
     labels = {c: tr(f"own.choice.{c}") for c in ("head", "whole")}
     choice = st.radio(tr("own.choice"), list(labels), key="own_choice", format_func=labels.get,
                       captions=[tr("own.choice.head_help"), tr("own.choice.whole_help")])
@@ -213,7 +201,7 @@ def render_setup(chosen: list[int]) -> None:
 
 def render_progress(snap: dict) -> None:
     progress, phase = snap.get("progress"), snap.get("phase")
-    if snap["state"] == jobs.QUEUED:
+    if snap["state"] == QUEUED:
         st.info(tr("train.queued", position=job_manager().queue_position(job_manager().get(snap["id"])),
                    limit=job_manager().max_running))
     elif phase in ("preparing", "measuring", "testing", "saving") or progress is None:
@@ -281,40 +269,41 @@ def render_result(snap: dict) -> None:
                         width="stretch", key="own_conf_after")
     path = result.get("model_path")
     if path:
-        st.caption(tr("own.saved_as", name=Path(path).stem))
+        st.caption(tr("own.saved_as", name=as_text(Path(path).stem)))
+        take_home_buttons(path, key=f"own_take_home_{snap['id']}")
         if st.button(tr("own.use_now"), key=f"own_use_{snap['id']}", type="primary", icon=":material/photo_camera:"):
             set_active_model(path)
             st.switch_page("pages/photo.py")
 
 
-def render_job(job: jobs.Job) -> None:
+def render_job(job: Job) -> None:
     polling = job.active
 
     @st.fragment(run_every=POLL_SECONDS if polling else None)
     def live():
         snap = job.snapshot()
-        st.subheader(tr("own.run_title", name=snap["name"]))
+        st.subheader(tr("own.run_title", name=as_text(snap["name"])))
         state = snap["state"]
-        if state in jobs.ACTIVE_STATES:
+        if state in ACTIVE_STATES:
             render_progress(snap)
             if job_manager().can_control(job, browser_id(), is_teacher()) and not snap["stop_requested"]:
                 if st.button(tr("train.stop"), key="own_stop", icon=":material/stop_circle:"):
                     try:
                         job_manager().stop(job.id, requester=browser_id(), teacher=is_teacher())
-                    except jobs.JobRefused as e:
+                    except JobRefused as e:
                         st.error(tr(e.key, **e.params))
-        elif state == jobs.FAILED:
+        elif state == FAILED:
             st.error(tr(snap["error_key"], **(snap.get("error_params") or {})) if snap.get("error_key")
                      else tr("train.err.failed", error=snap.get("error") or "?"))
-        elif state == jobs.CANCELLED or (state == jobs.STOPPED and not snap.get("result")):
+        elif state == CANCELLED or (state == STOPPED and not snap.get("result")):
             st.info(tr("own.stopped_empty"))
         else:
-            if state == jobs.STOPPED:
+            if state == STOPPED:
                 st.warning(tr("own.stopped", epochs=(snap.get("result") or {}).get("epochs_completed", 0)))
             render_result(snap)
-        if polling and state in jobs.FINAL_STATES:
+        if polling and state in FINAL_STATES:
             st.rerun()           # the whole page: the sidebar lists the new model
-        if not polling and state in jobs.FINAL_STATES:
+        if not polling and state in FINAL_STATES:
             if st.button(tr("own.again"), key="own_again", icon=":material/add:"):
                 st.session_state.pop(JOB_KEY, None)
                 st.rerun()
@@ -324,33 +313,37 @@ def render_job(job: jobs.Job) -> None:
 
 # --- page -------------------------------------------------------------------------------------------------
 
-st.title(tr("nav.own"))
-st.caption(tr("own.intro", minimum=op.MIN_PER_CLASS))
-st.info(tr("own.privacy", limit=op.MAX_PER_CLASS, mb=op.MAX_PHOTO_BYTES // 2**20), icon=":material/lock:")
 
-class_names = names()
-with_photos = sorted({p["label"] for p in photos()})
-if CLASSES_KEY not in st.session_state:
-    st.session_state[CLASSES_KEY] = with_photos
-chosen = st.multiselect(tr("own.classes"), list(range(10)), format_func=lambda k: class_names[k], key=CLASSES_KEY,
-                        placeholder=tr("own.classes_placeholder"))
-for kind, text in st.session_state.pop(MESSAGES_KEY, []):
-    getattr(st, kind)(text)
+def main() -> None:
+    """The page, run by Streamlit on every rerun: what it computes lives in this frame and
+    is freed when the run ends (a page's module namespace is a reference cycle with its
+    functions, so anything kept there waits for a full garbage collection)."""
+    st.title(tr("nav.own"))
+    st.caption(tr("own.intro", minimum=op.MIN_PER_CLASS))
+    st.info(tr("own.privacy", limit=op.MAX_PER_CLASS, mb=op.MAX_PHOTO_BYTES // 2**20), icon=":material/lock:")
+    class_names = names()
+    with_photos = sorted({p["label"] for p in photos()})
+    if CLASSES_KEY not in st.session_state:
+        st.session_state[CLASSES_KEY] = with_photos
+    chosen = st.multiselect(tr("own.classes"), list(range(10)), format_func=lambda k: class_names[k], key=CLASSES_KEY,
+                            placeholder=tr("own.classes_placeholder"))
+    for kind, text in st.session_state.pop(MESSAGES_KEY, []):
+        getattr(st, kind)(text)
+    job = followed_job(JOB_KEY, wanted=lambda run: bool(run.task))   # a fine-tune, not a Train run
+    if job is not None:
+        render_job(job)
+        st.divider()
+    if not chosen:
+        st.info(tr("own.choose_first"))
+        st.stop()
+    render_add(chosen, class_names)
+    st.subheader(tr("own.yours"))
+    render_classes(chosen, class_names)
+    if photos():
+        st.button(tr("own.remove_all"), key="own_rm_all", on_click=remove_all, icon=":material/delete_sweep:")
+    if job is None or not job.active:
+        st.divider()
+        render_setup(chosen)
 
-job = current_job()
-if job is not None:
-    render_job(job)
-    st.divider()
 
-if not chosen:
-    st.info(tr("own.choose_first"))
-    st.stop()
-
-render_add(chosen, class_names)
-st.subheader(tr("own.yours"))
-render_classes(chosen, class_names)
-if photos():
-    st.button(tr("own.remove_all"), key="own_rm_all", on_click=remove_all, icon=":material/delete_sweep:")
-if job is None or not job.active:
-    st.divider()
-    render_setup(chosen)
+main()

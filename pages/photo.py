@@ -8,6 +8,7 @@ content, heat maps per model and input.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from pathlib import Path
@@ -20,14 +21,22 @@ import streamlit as st
 from fashion.data import NUM_CLASSES
 from fashion.i18n.numbers import fmt_pct
 from fashion.judging.explain import grad_cam
-from fashion.photos import pipeline as ph
 from fashion.photos import predict as pr
-from pages.common import active_card, active_model_path, dataset, lang, model, model_mtime, names, scroll_into_view, tr
+from fashion.photos.judge import Judge
+from pages.ui.compat import run_through_frame
+from pages.ui.display import enlarge, overlay
+from pages.ui.models import active_card, active_model_path, classifier, dataset, model_mtime
+from pages.ui.session import lang, names, tr
+from pages.ui.text import as_text, file_name
+from pages.ui.widgets import scroll_into_view
+
+run_through_frame()
 
 UPLOAD_TYPES = ["jpg", "jpeg", "png", "webp", "bmp", "gif", "heic", "heif"]
 DETAILED = 10            # photos shown in full; all of them are in the table
 SESSION_INPUTS = "photo_inputs"
 SESSION_CAP = 20
+ANSWERS_KEY = "photo_answers"   # session: {content digest: answer without its images}, for one model file
 
 
 # --- cached work ------------------------------------------------------------------------------
@@ -38,9 +47,16 @@ def _prepare(digest: str, _data: bytes, name: str) -> pr.Prediction:
     return pr.prepare(_data, name)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _judge(path: str, mtime: float) -> Judge:
+    """The model's not-sure judge, one per model file per server: fitted once (in the
+    background when the page opens, see warm_up_in_background) and shared by every session."""
+    return Judge()
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cam(path: str, mtime: float, _model, model_input: np.ndarray, label: int) -> np.ndarray | None:
-    return grad_cam(_model, model_input, label)
+def _cam(path: str, mtime: float, _classifier, model_input: np.ndarray, label: int) -> np.ndarray | None:
+    return grad_cam(_classifier, model_input, label)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -49,12 +65,6 @@ def _example(label: int, model_input: np.ndarray) -> np.ndarray | None:
     if data is None:
         return None
     return data.x_train[pr.nearest_example(data.x_train, data.y_train, model_input, label)]
-
-
-def plain(text: str) -> str:
-    """A file name as plain text for Markdown: no path, special characters escaped."""
-    name = re.split(r"[\\/]", str(text))[-1] or "?"
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", name)
 
 
 def pct(p: float) -> str:
@@ -95,8 +105,8 @@ def show_prediction(i: int, pred: pr.Prediction, digest: str, net, path: str, mt
     result = pred.result
     name = class_names[pred.label]
     with st.container(border=True, key="photo_card_newest" if newest else f"photo_card_{i}"):
-        st.markdown(f"**{i + 1}. {plain(pred.file)}**")
-        st.image([thumbnail(result.photo), ph.enlarge(result.model_input)],
+        st.markdown(f"**{i + 1}. {file_name(pred.file)}**")
+        st.image([thumbnail(result.photo), enlarge(result.model_input)],
                  caption=[tr("photo.card.photo"), tr("photo.card.input")], width=150)
         if pred.sure:
             st.success(tr("photo.answer", name=name, confidence=pct(pred.confidence)))
@@ -106,7 +116,7 @@ def show_prediction(i: int, pred: pr.Prediction, digest: str, net, path: str, mt
                           confidence=pct(pred.confidence)))
         for k, p in pred.top(3):
             st.progress(float(p), text=f"{class_names[k]} · {pct(p)}")
-        st.caption(tr("photo.answered_by", model=model_name(path)))
+        st.caption(tr("photo.answered_by", model=as_text(model_name(path))))
 
         # Lazy: the steps, the nearest example, all ten scores and Grad-CAM are computed only
         # while this expander is open (a class of 20 uploading at once pays for the card only).
@@ -124,11 +134,11 @@ def show_details(i: int, pred: pr.Prediction, net, path: str, mtime: float, clas
     st.markdown(f"**{tr('photo.steps')}**")
     images, captions = [], []
     for key, image in result.steps:
-        images.append(ph.enlarge(image) if image.shape[:2] == (28, 28) else thumbnail(image, 140))
+        images.append(enlarge(image) if image.shape[:2] == (28, 28) else thumbnail(image, 140))
         captions.append(tr(key))
     example = _example(pred.label, result.model_input)
     if example is not None:
-        images.append(ph.enlarge(example))
+        images.append(enlarge(example))
         captions.append(tr("photo.example", name=name))
     st.image(images, caption=captions, width=110)
     if pred.threshold is not None:      # the model's calibrated probability (fashion/calibration.py)
@@ -148,8 +158,8 @@ def show_details(i: int, pred: pr.Prediction, net, path: str, mtime: float, clas
     if cam is None:
         st.info(tr("photo.cam_unavailable"))
     else:
-        st.image([ph.overlay_heat(ph.enlarge(result.model_input), cam),
-                  thumbnail(ph.overlay_heat(result.photo, result.heat_on_photo(cam), alpha=0.45), 168)],
+        st.image([overlay(result.model_input, cam, scale=8),
+                  thumbnail(overlay(result.photo, result.heat_on_photo(cam), alpha=0.45), 168)],
                  caption=[tr("photo.cam_input"), tr("photo.cam_photo")], width=150)
         st.caption(tr("photo.cam_caption"))
 
@@ -191,68 +201,98 @@ def results_table(predictions: list[pr.Prediction], class_names: list[str]) -> N
                                 tr("photo.col.confidence"): st.column_config.TextColumn(width="small")})
 
 
+# --- answers kept per session ------------------------------------------------------------------
+
+def answer_all(sources: list[tuple[str, bytes]], content: list[str], net, judge, path: str,
+               mtime: float) -> list[pr.Prediction]:
+    """Every photo's answer, newest first in detail: the DETAILED newest usable photos are
+    prepared (cached by content) and classified in one batch; older ones reuse the answer
+    this session already got for them, kept without its images (a few numbers each), so a
+    student who keeps adding photos does not pay again for the earlier ones."""
+    book = st.session_state.get(ANSWERS_KEY)
+    if not isinstance(book, dict) or book.get("model") != (path, mtime):
+        book = {"model": (path, mtime), "answers": {}}
+    known: dict = book["answers"]
+    predictions: list = [None] * len(sources)
+    fresh, detailed = {}, 0
+    for i in reversed(range(len(sources))):
+        name = re.split(r"[\\/]", sources[i][0])[-1]
+        kept = known.get(content[i])
+        if kept is not None and (kept.error or detailed >= DETAILED):
+            predictions[i] = dataclasses.replace(kept, file=name)
+        else:
+            predictions[i] = fresh[i] = _prepare(content[i], sources[i][1], name)
+        if not predictions[i].error:
+            detailed += 1
+    pr.classify(net, judge, list(fresh.values()))
+    for i, pred in fresh.items():
+        known[content[i]] = dataclasses.replace(pred, result=None)
+    book["answers"] = {d: known[d] for d in content if d in known}     # only the photos still in the uploader
+    st.session_state[ANSWERS_KEY] = book
+    return predictions
+
+
 # --- page ------------------------------------------------------------------------------------------
 
-st.title(tr("nav.photo"))
-st.caption(tr("photo.intro"))
 
-net = model()
-if net is None:
-    st.stop()
-pr.warm_up_in_background(net)      # calibration and compiled passes, while the student picks a photo
-path = active_model_path()
-mtime = model_mtime(path)
-class_names = names()
-
-up_col, cam_col = st.columns(2)
-with up_col:
-    uploads = st.file_uploader(tr("photo.upload"), type=UPLOAD_TYPES, accept_multiple_files=True,
-                               key="photo_upload", help=tr("photo.upload_help"))
-with cam_col:
-    use_camera = st.toggle(tr("photo.camera_on"), key="photo_camera_on")
-    shot = st.camera_input(tr("photo.camera"), key="photo_camera") if use_camera else None
-st.caption(tr("photo.tips"))
-
-sources = [(f.name, f.getvalue()) for f in (uploads or [])]
-if shot is not None:
-    sources.append((tr("photo.camera_name"), shot.getvalue()))
-if not sources:
-    st.info(tr("photo.empty"))
-    st.stop()
-
-with st.spinner(tr("photo.working")):
-    predictions, content = [], []
-    for file_name, data in sources:
-        content.append(hashlib.sha1(data).hexdigest())
-        predictions.append(_prepare(content[-1], data, re.split(r"[\\/]", file_name)[-1]))
-    try:
-        pr.classify(net, predictions)
-    except Exception as e:  # a model that cannot take these inputs: explain, no stack trace
-        st.error(tr("photo.model_failed", error=str(e) or type(e).__name__))
+def main() -> None:
+    """The page, run by Streamlit on every rerun: what it computes lives in this frame and
+    is freed when the run ends (a page's module namespace is a reference cycle with its
+    functions, so anything kept there waits for a full garbage collection)."""
+    st.title(tr("nav.photo"))
+    st.caption(tr("photo.intro"))
+    net = classifier()
+    if net is None:
         st.stop()
-remember_inputs(predictions)
+    path = active_model_path()
+    mtime = model_mtime(path)
+    judge = _judge(path, mtime)
+    pr.warm_up_in_background(net, judge)      # calibration and compiled passes, while the student picks a photo
+    class_names = names()
+    up_col, cam_col = st.columns(2)
+    with up_col:
+        uploads = st.file_uploader(tr("photo.upload"), type=UPLOAD_TYPES, accept_multiple_files=True,
+                                   key="photo_upload", help=tr("photo.upload_help"))
+    with cam_col:
+        use_camera = st.toggle(tr("photo.camera_on"), key="photo_camera_on")
+        shot = st.camera_input(tr("photo.camera"), key="photo_camera") if use_camera else None
+    st.caption(tr("photo.tips"))
+    sources = [(f.name, f.getvalue()) for f in (uploads or [])]
+    if shot is not None:
+        sources.append((tr("photo.camera_name"), shot.getvalue()))
+    if not sources:
+        st.info(tr("photo.empty"))
+        st.stop()
+    with st.spinner(tr("photo.working")):
+        content = [hashlib.sha1(data).hexdigest() for _, data in sources]
+        try:
+            predictions = answer_all(sources, content, net, judge, path, mtime)
+        except Exception as e:  # a model that cannot take these inputs: explain, no stack trace
+            st.error(tr("photo.model_failed", error=str(e) or type(e).__name__))
+            st.stop()
+    remember_inputs([p for p in predictions if p.result is not None])
+    # Newest first: the last upload (or the camera shot) is the newest answer.
+    order = list(range(len(predictions)))[::-1]
+    if tuple(content) != st.session_state.get("_photo_seen", ()):
+        st.session_state["_photo_seen"] = tuple(content)
+        scroll_to_newest(tuple(content))
+    shown = 0
+    for rank, i in enumerate(order):
+        pred = predictions[i]
+        if pred.error:
+            st.error(tr("photo.cannot_use", name=file_name(pred.file), error=pred.error_text(lang())))
+            continue
+        if shown == DETAILED:
+            st.info(tr("photo.more", n=DETAILED))
+            break
+        try:
+            show_prediction(i, pred, content[i], net, path, mtime, class_names, newest=shown == 0)
+        except Exception:  # never a stack trace on the page
+            st.error(tr("photo.failed", name=file_name(pred.file)))
+        shown += 1
+    if len(predictions) > 1:
+        st.subheader(tr("photo.results"))
+        results_table(predictions, class_names)
 
-# Newest first: the last upload (or the camera shot) is the newest answer.
-order = list(range(len(predictions)))[::-1]
-if tuple(content) != st.session_state.get("_photo_seen", ()):
-    st.session_state["_photo_seen"] = tuple(content)
-    scroll_to_newest(tuple(content))
 
-shown = 0
-for rank, i in enumerate(order):
-    pred = predictions[i]
-    if pred.error:
-        st.error(tr("photo.cannot_use", name=plain(pred.file), error=pred.error_text(lang())))
-        continue
-    if shown == DETAILED:
-        st.info(tr("photo.more", n=DETAILED))
-        break
-    try:
-        show_prediction(i, pred, content[i], net, path, mtime, class_names, newest=shown == 0)
-    except Exception:  # never a stack trace on the page
-        st.error(tr("photo.failed", name=plain(pred.file)))
-    shown += 1
-
-if len(predictions) > 1:
-    st.subheader(tr("photo.results"))
-    results_table(predictions, class_names)
+main()

@@ -165,7 +165,8 @@ def test_spanish_browser_gets_spanish_on_a_deep_link(app_server, browser):
         expect(pg.get_by_role("combobox", name="Idioma")).to_have_value("Español")
         nav = pg.locator('[data-testid="stSidebarNav"]')
         expect(nav).to_contain_text("Evaluar")
-        expect(nav).not_to_contain_text("common")      # pages/common.py is a module, not a page
+        expect(nav).not_to_contain_text("common")      # helper modules (pages/ui/) are not pages
+        expect(nav).not_to_contain_text("session")
         assert_no_exception(pg)
     finally:
         context.close()

@@ -146,10 +146,10 @@ def test_the_teacher_sees_and_stops_another_browsers_run(studio_home, monkeypatc
     """A student's run trains; the teacher's browser, unlocked, lists it on Train and stops it."""
     import dataclasses
 
-    from fashion.runs import jobs
+    from fashion.runs import manager as manager_module
     from fashion.training.train import PRESETS
-    manager = jobs.JobManager(max_running=1)
-    monkeypatch.setattr(jobs, "_MANAGER", manager)
+    manager = manager_module.JobManager(max_running=1)
+    monkeypatch.setattr(manager_module, "_MANAGER", manager)
     run = manager.submit(dataclasses.replace(PRESETS["quick"], train_subset=600, epochs=20), name="student run",
                          save=False, owner=BOB)
     try:
@@ -164,3 +164,27 @@ def test_the_teacher_sees_and_stops_another_browsers_run(studio_home, monkeypatc
     finally:
         run.stop()
         assert run.wait(300)
+
+
+def test_a_forged_cookie_is_replaced_by_one_the_server_signed(app_server, browser):
+    """A made-up identity cookie is not an identity: the server issues a signed id and the
+    page overwrites the browser's cookie with it, which then holds across a reload."""
+    from fashion import identity
+    forged = "forged-browser-id-0000000"
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    try:
+        context.add_cookies([{"name": "fashion_studio_browser", "value": forged, "url": app_server.url}])
+        pg = context.new_page()
+        pg.set_default_timeout(60_000)
+        pg.goto(app_server.url)
+        wait_for_app(pg)
+        pg.wait_for_function(f"() => document.cookie.includes('fashion_studio_browser=') && "
+                             f"!document.cookie.includes('{forged}')")
+        issued = {c["name"]: c["value"] for c in context.cookies()}["fashion_studio_browser"]
+        assert identity.verify_browser_id(issued, app_server.home), issued
+        pg.reload()
+        wait_for_app(pg)
+        assert {c["name"]: c["value"] for c in context.cookies()}["fashion_studio_browser"] == issued
+        assert_no_exception(pg)
+    finally:
+        context.close()

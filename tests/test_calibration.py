@@ -12,6 +12,7 @@ from fashion.model.classifier import Classifier
 from fashion.model.registry import DEFAULT_MODEL
 from fashion.photos import judge as calibration
 from fashion.photos import predict
+from fashion.photos.judge import Judge
 
 
 def png(a: np.ndarray) -> bytes:
@@ -22,7 +23,9 @@ def png(a: np.ndarray) -> bytes:
 
 @pytest.fixture(scope="module")
 def model():
-    return Classifier.load(DEFAULT_MODEL).model
+    """The shipped model's Classifier and its fitted Judge, built once as the app keeps them."""
+    classifier = Classifier.load(DEFAULT_MODEL)
+    return classifier, Judge().fit(classifier)
 
 
 # --- the pieces -----------------------------------------------------------------------------------
@@ -64,7 +67,7 @@ def test_fitted_probabilities_follow_the_frequencies():
 # --- the shipped model ------------------------------------------------------------------------------
 
 def test_shipped_model_is_calibrated_on_held_out_photographers(model):
-    cal = predict.calibration_of(model)
+    cal = model[1].calibration_
     assert cal is not None, "calibration pictures missing (models/real-photos/)"
     assert cal.fitted_on["held_out_photos"] > 300 and cal.fitted_on["non_garments"] > 100
     assert 0.3 < cal.threshold < 1.0
@@ -74,8 +77,8 @@ def test_sure_answers_are_right_at_least_90_percent_on_unseen_photographers(mode
     """Grouped cross-validation over held-out photographers (never in training): sure
     answers right at least 90 % of the time, for at least 3 garment photos in 4, and
     hardly any non-garment picture sure."""
-    clf = Classifier.of(model)
-    report = calibration.sure_report(lambda x: predict.photo_scores(clf, x), lambda x: clf.features(x, max_dims=256))
+    clf, judge = model
+    report = calibration.sure_report(lambda x: judge.scores(clf, x), lambda x: clf.features(x, max_dims=256))
     assert report["sure_accuracy"] >= 0.90, report
     assert report["sure_coverage"] >= 0.75, report
     assert report["non_garments_sure"] <= 0.04 * report["non_garments"], report
@@ -85,7 +88,7 @@ def test_sure_answers_are_right_at_least_90_percent_on_unseen_photographers(mode
 def test_non_garment_pictures_are_not_sure(model, name):
     pytest.importorskip("skimage")
     from pictures import skimage_picture
-    (p,) = predict.classify_photos(model, [png(skimage_picture(name))], names=[name])
+    (p,) = predict.classify_photos(*model, [png(skimage_picture(name))], names=[name])
     assert p.error is None
     assert not p.sure, f"{name}: sure of {p.label} at {p.confidence:.2f}"
     assert p.reason_text("en")
@@ -95,7 +98,7 @@ def test_non_garment_pictures_are_not_sure(model, name):
 def test_drawn_non_garments_are_not_sure(model, kind):
     from pictures import DRAWINGS
     pics = [png(DRAWINGS[kind](seed)) for seed in range(1000, 1004)]
-    preds = predict.classify_photos(model, pics)
+    preds = predict.classify_photos(*model, pics)
     assert all(p.error is not None or not p.sure for p in preds), [(p.label, p.confidence) for p in preds]
 
 
@@ -107,7 +110,7 @@ def test_an_obvious_garment_is_not_told_it_may_be_no_class(model):
     from catalogue import clean_photo
     ds = load()
     picks = [int(np.flatnonzero(ds.y_test == c)[0]) for c in (0, 1, 7, 8, 9)]   # T-shirt, trouser, sneaker, bag, boot
-    preds = predict.classify_photos(model, [clean_photo(ds.x_test[i], i) for i in picks])
+    preds = predict.classify_photos(*model, [clean_photo(ds.x_test[i], i) for i in picks])
     assert all(p.label == ds.y_test[i] for p, i in zip(preds, picks))
     assert preds[1].sure and preds[0].confidence > 0.5
     assert all(p.reason[0] != "photo.reason.unfamiliar" for p in preds)
@@ -117,11 +120,11 @@ def test_the_one_number_is_the_calibrated_probability(model, tmp_path):
     from pictures import DRAWINGS
     f = tmp_path / "bars.png"
     f.write_bytes(png(DRAWINGS["colour-bars"](1000)))
-    (row,) = predict.classify_files(model, [str(f)])
-    (pred,) = predict.classify_photos(model, [str(f)])
-    cal = predict.calibration_of(model)
-    probs, z, p_right, threshold, _ = predict.calibrated(model, pred.result.model_input[None],
-                                                         np.array([pred.result.found]))
+    clf, judge = model
+    (row,) = predict.classify_files(clf, judge, [str(f)])
+    (pred,) = predict.classify_photos(clf, judge, [str(f)])
+    cal = judge.calibration_
+    probs, z, p_right, threshold, _ = judge.assess(clf, pred.result.model_input[None], np.array([pred.result.found]))
     assert threshold == cal.threshold and 0.0 <= p_right[0] <= 1.0
     assert row["confidence"] == pytest.approx(float(p_right[0]), abs=1e-5)
     assert row["confidence"] == pytest.approx(pred.confidence, abs=1e-5)
@@ -131,11 +134,13 @@ def test_the_one_number_is_the_calibrated_probability(model, tmp_path):
 def test_warm_up_in_background_fits_the_calibration_once_before_any_photo():
     """The Photo page warms the model up when it opens: the calibration fit and compiled
     passes are paid for before the first upload, once per model however often it asks."""
-    clf = Classifier.load(DEFAULT_MODEL)            # a fresh model: nothing memoised yet
-    assert "predict.calibration" not in clf._memo
-    first = predict.warm_up_in_background(clf.model)
-    assert predict.warm_up_in_background(clf.model) is first      # started once
+    clf = Classifier.load(DEFAULT_MODEL)
+    judge = Judge()                                  # a fresh judge, as the page caches one: nothing fitted yet
+    assert not judge.is_fitted
+    first = predict.warm_up_in_background(clf, judge)
+    assert predict.warm_up_in_background(clf, judge) is first      # started once
     first.join(timeout=120)
     assert not first.is_alive()
-    assert clf._memo.get("predict.calibration") is not None
-    assert predict.calibration_of(clf.model) is clf._memo["predict.calibration"]   # the first photo reuses it
+    fitted = judge.calibration_
+    assert fitted is not None
+    assert judge.fit_once(clf).calibration_ is fitted               # the first photo reuses it

@@ -11,11 +11,13 @@ import pytest
 from reference import reference
 
 from fashion import data
+from fashion.errors import ClassifierError
 from fashion.judging import measure
 from fashion.judging import stored as store
 from fashion.model import architectures as models
 from fashion.model import registry
-from fashion.model.classifier import Classifier, ClassifierError, as_input, unwrap
+from fashion.model.classifier import Classifier, as_classifier
+from fashion.model.network import as_input, unwrap
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +37,12 @@ def test_probabilities_equal_plain_keras_on_x_over_255(ref):
                                ref["probabilities"][:50], atol=1e-5)
 
 
-def test_one_classifier_per_model_and_one_input_convention():
+def test_one_classifier_passed_explicitly_and_one_input_convention():
     keras.utils.set_random_seed(0)
     model = models.build("custom", conv_blocks=1, filters=4, dense_units=8)
-    clf = Classifier.of(model)
-    assert Classifier.of(model) is clf and Classifier.of(clf) is clf
+    clf = Classifier(model)
+    assert as_classifier(clf) is clf                   # a Classifier given is the one used
+    assert as_classifier(model) is not clf             # nothing remembered per model: no hidden registry
     img = np.random.default_rng(0).integers(0, 256, (28, 28), dtype=np.uint8)
     np.testing.assert_array_equal(as_input(img), as_input(img.astype(np.float32) / 255.0))
     assert as_input(img).shape == (1, 28, 28, 1) and as_input(img).dtype == np.float32

@@ -14,13 +14,13 @@ from conftest import REPO
 from test_photo import encode, garment_photo
 
 from fashion.model.classifier import Classifier
-from fashion.model.registry import DEFAULT_MODEL
-from fashion.photos.predict import calibration_of
+from fashion.paths import DEFAULT_MODEL
+from fashion.photos.judge import Judge
 
 
 @functools.lru_cache(maxsize=1)
 def shipped_threshold() -> float:
-    return calibration_of(Classifier.load(DEFAULT_MODEL).model).threshold
+    return Judge().fit(Classifier.load(DEFAULT_MODEL)).calibration_.threshold
 
 
 def predict(*args: str) -> subprocess.CompletedProcess:
@@ -89,12 +89,11 @@ def test_scores_are_the_models_own_probabilities_averaged_with_the_mirror():
     """The not-sure rule reads logits; its probabilities must still be exactly the model's."""
     from fashion import data
     from fashion.judging.evaluate import predict_proba
-    from fashion.model import registry
-    from fashion.photos.predict import scorer
-    model = registry.load_model(registry.DEFAULT_MODEL)
+    from fashion.photos.energy import photo_scores, reference_energy
+    classifier = Classifier.load(DEFAULT_MODEL)
     x = data.load().x_test[:64].astype(np.float32) / 255.0
-    probs, z = scorer(model)(x)
-    own = predict_proba(model, np.concatenate([x, x[:, :, ::-1]]))
+    probs, z = photo_scores(classifier, x, reference_energy(classifier))
+    own = predict_proba(classifier, np.concatenate([x, x[:, :, ::-1]]))
     np.testing.assert_allclose(probs, (own[:64] + own[64:]) / 2, atol=1e-5)
     assert z is not None and np.isfinite(z).all()
     assert abs(float(np.median(z))) < 1.0          # real Fashion-MNIST images are the reference: z near 0

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from fashion import data
-from fashion.data import FILES, DatasetError
+from fashion.data import FILES
+from fashion.errors import DatasetError
 
 
 @pytest.fixture(scope="module")

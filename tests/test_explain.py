@@ -12,7 +12,8 @@ from keras import layers
 
 from fashion.judging import explain as ex
 from fashion.model import architectures as models
-from fashion.model import registry
+from fashion.model import registry, safe_load
+from pages.ui import display
 
 RNG = np.random.default_rng(0)
 
@@ -183,7 +184,7 @@ def test_reloaded_tta_model_is_explained_like_the_original(studio_home):
     keras.utils.set_random_seed(0)
     model = models.with_flip_tta(models.build("custom", conv_blocks=2, filters=4, dense_units=8))
     path = registry.save_model(model, {"test_metrics": {}}, "tiny-tta")
-    loaded = registry.load_model(path)
+    loaded = safe_load.load_model(path)
     img = RNG.random((28, 28)).astype(np.float32)
     assert ex.is_flip_tta(loaded)
     assert ex.conv_layers(loaded) == ex.conv_layers(model)
@@ -253,13 +254,13 @@ def test_projections():
 
 
 def test_pictures():
-    grid = ex.tile(RNG.random((10, 5, 5)), columns=4, scale=3, gap=1)
+    grid = display.tile(RNG.random((10, 5, 5)), columns=4, scale=3, gap=1)
     assert grid.dtype == np.uint8 and grid.shape == (3 * 16 + 1, 4 * 16 + 1)
-    assert ex.tile(np.zeros((0, 3, 3))).shape == (1, 1)
-    over = ex.overlay(four_blobs(), np.zeros((28, 28)), scale=4)
+    assert display.tile(np.zeros((0, 3, 3))).shape == (1, 1)
+    over = display.overlay(four_blobs(), np.zeros((28, 28)), scale=4)
     assert over.shape == (112, 112, 3) and over.dtype == np.uint8
-    np.testing.assert_array_equal(over[..., 0], ex.enlarge((four_blobs() * 255).astype(np.uint8), 4))
-    assert ex.colorize(np.array([0.0, 1.0])).tolist() == [[0, 0, 4], [252, 255, 164]]
+    np.testing.assert_array_equal(over[..., 0], display.enlarge((four_blobs() * 255).astype(np.uint8), 4))
+    assert display.colorize(np.array([0.0, 1.0])).tolist() == [[0, 0, 4], [252, 255, 164]]
 
 
 def test_core_never_imports_streamlit():

@@ -16,12 +16,17 @@ from conftest import REPO
 from test_photo_training import garment_jpeg
 
 from fashion.data import class_names
-from fashion.model import registry
+from fashion.model import registry, safe_load
 from fashion.photos import own as op
 from fashion.photos.own import OwnPhotosError
 from fashion.photos.photoset import shipped
-from fashion.runs import jobs
+from fashion.runs.job import DONE
+from fashion.runs.manager import JobManager
 from fashion.training import finetune as ft
+from fashion.training.config import TrainConfig, cli_command
+from fashion.training.network import all_layers
+from fashion.training.task import TrainTask
+from fashion.training.train import train
 
 # Shipped real photos of kinds that have one Fashion-MNIST class (or one we call them):
 # the "own photos" of these tests. Taken from the part the shipped model trained on, so
@@ -33,7 +38,6 @@ PER_CLASS = 20
 @pytest.fixture(scope="module")
 def base_model(tmp_path_factory):
     """A small CNN that has seen a little Fashion-MNIST and no real photo."""
-    from fashion.training.train import TrainConfig, train
     result = train(TrainConfig(architecture="fast", epochs=1, train_subset=3000, batch_size=64, seed=3))
     folder = tmp_path_factory.mktemp("base")
     return str(registry.save_model(result.model, registry.make_card(result, "test"), "tiny-base", folder=folder))
@@ -116,15 +120,15 @@ def test_folders_and_zips_of_class_named_folders(tmp_path):
 
 def test_finetuning_the_whole_network_improves_held_out_own_photos(base_model):
     s = own_set()
-    result = ft.finetune(ft.FinetuneConfig(base=base_model, epochs=3, freeze_base=False), s)
-    before, after = result.before, result.after
+    result = train(ft.finetune_config(base_model, epochs=3, freeze_base=False), own_photos=s)
+    before, after = result.finetune.before, result.finetune.after
     assert before["own"]["photos"] == after["own"]["photos"] == int(s.holdout.sum())
     assert after["own"]["accuracy"] >= before["own"]["accuracy"] + 0.15, (before["own"], after["own"])
     assert after["fashion_mnist"]["images"] == 10000 and 0.5 < after["fashion_mnist"]["accuracy"] <= 1
     assert after["real_photos"]["photos"] == before["real_photos"]["photos"] > 100
     assert np.asarray(after["own"]["confusion"]).sum() == int(s.holdout.sum())
     assert result.epochs_completed == 3 and len(result.history["val_accuracy"]) == 3
-    card = ft.make_card(result, ft.command(result.config))
+    card = result.card(cli_command(result.config))
     from fashion.model.cards import validate_card
     validate_card(json.loads(json.dumps(card)), "card")
     assert card["finetune"]["choice"] == "whole" and card["finetune"]["base_model"] == "tiny-base"
@@ -136,11 +140,11 @@ def test_freeze_base_leaves_every_convolution_weight_unchanged(base_model):
     import keras
 
     from fashion.model.classifier import unwrap
-    base = unwrap(registry.load_model(base_model))
-    result = ft.finetune(ft.FinetuneConfig(base=base_model, epochs=1, freeze_base=True), own_set(8))
+    base = unwrap(safe_load.load_model(base_model))
+    result = train(ft.finetune_config(base_model, epochs=1, freeze_base=True), own_photos=own_set(8))
     tuned = unwrap(result.model)
     frozen = changed = 0
-    for old, new in zip(ft._layers(base), ft._layers(tuned)):
+    for old, new in zip(all_layers(base), all_layers(tuned)):
         assert type(old) is type(new)
         same = all(np.array_equal(a, b) for a, b in zip(old.get_weights(), new.get_weights()))
         if isinstance(old, keras.layers.Dense):
@@ -149,7 +153,7 @@ def test_freeze_base_leaves_every_convolution_weight_unchanged(base_model):
             assert same, old.name
             frozen += isinstance(old, keras.layers.Conv2D)
     assert frozen >= 2 and changed >= 1
-    assert all(layer.trainable for layer in ft._layers(tuned))     # the saved model is an ordinary one
+    assert all(layer.trainable for layer in all_layers(tuned))     # the saved model is an ordinary one
 
 
 # --- the command line -------------------------------------------------------------------------------
@@ -185,14 +189,16 @@ def test_cli_prints_before_and_after_as_one_json_object(base_model, tmp_path, st
 # --- as a job in a worker process -------------------------------------------------------------------------
 
 def test_a_finetune_runs_as_a_job_and_forgets_the_photos_when_it_ends(base_model, studio_home):
-    from fashion.training.train import TrainConfig
-    m = jobs.JobManager(max_running=1)
-    config = ft.FinetuneConfig(base=base_model, epochs=1, freeze_base=True)
+    m = JobManager(max_running=1)
+    config = ft.finetune_config(base_model, epochs=1, freeze_base=True)
+    task = ft.task(own_set(8), config)
+    again = TrainTask.from_dict(json.loads(json.dumps(task)))     # a job's record round-trips its task
+    assert again.config == config and len(again.own_photos()) == len(own_set(8))
     job = m.submit(TrainConfig(architecture="fast", epochs=1, init_from=base_model, validation_split=0.0),
-                   name="my-clothes", owner="browser-a" * 3, task=ft.task(own_set(8), config))
+                   name="my-clothes", owner="browser-a" * 3, task=task)
     assert job.wait(300)
     snap = job.snapshot()
-    assert snap["state"] == jobs.DONE, snap["error"]
+    assert snap["state"] == DONE, snap["error"]
     assert snap["task"]["kind"] == "finetune" and "photos" not in snap["task"]
     result = snap["result"]
     assert result["before"]["own"]["photos"] == result["after"]["own"]["photos"] == 6

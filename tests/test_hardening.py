@@ -18,7 +18,7 @@ from conftest import REPO, run_page
 from PIL import Image
 
 from fashion.i18n import t
-from fashion.model import registry
+from fashion.model import registry, safe_load
 
 PAGES = ("pages/home.py", "pages/dataset.py", "pages/evaluate.py", "pages/train.py", "pages/photo.py",
          "pages/explain.py")
@@ -126,9 +126,9 @@ def test_a_member_that_inflates_past_its_declared_size_is_caught(tmp_path):
     data[cd + 24:cd + 28] = (100).to_bytes(4, "little")             # central directory: the same
     liar = tmp_path / "liar.keras"
     liar.write_bytes(bytes(data))
-    registry.check_keras_file(liar)                                 # the directory alone looks fine
+    safe_load.check_keras_file(liar)                                 # the directory alone looks fine
     with pytest.raises(ValueError) as info:
-        registry.load_model(liar)
+        safe_load.load_model(liar)
     assert info.value.key in ("model.error.not_zip", "model.error.member_too_big")
 
 
@@ -229,7 +229,7 @@ def _high_depth(mode: str, size=(1700, 1600)) -> bytes:
 
 @pytest.mark.parametrize("mode", ["I;16", "I;16B", "I", "F", "RGB16"])
 def test_high_bit_depth_images_of_any_size_decode(mode):
-    from fashion.photos.pipeline import decode
+    from fashion.photos.decode import decode
     stored, upright, alpha = decode(_high_depth(mode))
     assert upright.dtype == np.uint8 and upright.shape[2] == 3 and max(upright.shape[:2]) <= 384
     assert upright.std() > 5                  # the picture survived, not a flat grey
@@ -259,9 +259,9 @@ def test_predict_names_each_unusable_file_on_its_own_line(tmp_path, studio_home)
 # --- 5. registry: killed saves, unicode names -------------------------------------------------
 
 def test_a_save_killed_mid_way_leaves_nothing_behind_and_burns_no_name(studio_home):
-    killed = ("import os, signal; from fashion import registry; "
-              "path = registry.reserve_name(registry.user_dir(), 'run'); "
-              "registry._atomic_write_bytes(path, lambda tmp: os.kill(os.getpid(), signal.SIGKILL))")
+    killed = ("import os, signal; from fashion.files import atomic_write; from fashion.model import registry; "
+              "from fashion.paths import user_dir; path = registry.reserve_name(user_dir(), 'run'); "
+              "atomic_write(path, lambda tmp: os.kill(os.getpid(), signal.SIGKILL))")
     r = subprocess.run([sys.executable, "-c", killed], cwd=REPO, env={**os.environ,
                        "FASHION_STUDIO_HOME": str(studio_home)}, capture_output=True, timeout=60)
     assert r.returncode == -signal.SIGKILL

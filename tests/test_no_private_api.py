@@ -1,5 +1,5 @@
 """A static check: the app and its core use Streamlit, Keras and TensorFlow through their
-public API only. The one exception lives in the compatibility modules (pages/compat.py for
+public API only. The one exception lives in the compatibility modules (pages/ui/compat.py for
 Streamlit, fashion/compat.py for Keras/TensorFlow), each with its own test that fails when
 the library changes (tests/test_compat.py).
 
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from conftest import REPO
 
-COMPAT = {REPO / "fashion" / "compat.py", REPO / "pages" / "compat.py"}
+COMPAT = {REPO / "fashion" / "compat.py", REPO / "pages" / "ui" / "compat.py"}
 INTERNAL_MODULES = ("keras.src", "tensorflow.python", "tensorflow.core", "tf_keras", "streamlit.runtime",
                     "streamlit.web", "streamlit.elements", "streamlit.testing", "streamlit.proto")
 STDLIB_OK = {"_exit"}            # os._exit: documented public API of the standard library
@@ -80,7 +80,7 @@ def violations(files: list[Path]) -> list[str]:
 
 def test_no_private_library_api_outside_the_compat_modules():
     found = violations(sources())
-    assert not found, ("use the public API, or move the workaround into fashion/compat.py or pages/compat.py "
+    assert not found, ("use the public API, or move the workaround into fashion/compat.py or pages/ui/compat.py "
                        "with a test:\n" + "\n".join(found))
 
 

@@ -86,7 +86,7 @@ def test_histogram_of_one_class_and_log_scale(ds):
 def no_dataset(tmp_path, monkeypatch):
     """Fashion-MNIST nowhere: FASHION_MNIST_DIR is an empty folder, the Debian package and
     the Keras cache are missing, and the network is unreachable (a dead proxy)."""
-    from pages import common
+    from pages.ui import models
     empty = tmp_path / "empty"
     empty.mkdir()
     monkeypatch.setenv("FASHION_MNIST_DIR", str(empty))
@@ -97,10 +97,10 @@ def no_dataset(tmp_path, monkeypatch):
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     data.load.cache_clear()
-    common._dataset.clear()
+    models._dataset.clear()
     yield
     data.load.cache_clear()
-    common._dataset.clear()
+    models._dataset.clear()
 
 
 @pytest.mark.parametrize("lang,expected,fix", [

@@ -12,7 +12,7 @@ from conftest import all_text, run_page
 from fashion.i18n import t
 from fashion.judging import explain as ex
 from fashion.model import architectures as models
-from fashion.model import registry
+from fashion.model import registry, safe_load
 
 PAGE = "pages/explain.py"
 
@@ -90,7 +90,7 @@ def test_english_page_walks_an_image_through_the_network(tiny):
         assert expected in text, expected
     assert at.radio(key="explain_projection").options == ["PCA (instant)", "t-SNE (clearer groups, takes a while)"]
 
-    model = registry.load_model(tiny)
+    model = safe_load.load_model(tiny)
     convs = ex.conv_layers(model)
     table = at.dataframe[0].value
     assert list(table.columns) == ["Layer", "Type", "Output shape", "Parameters", "Settings"]
@@ -139,7 +139,7 @@ def test_picking_images_and_classes(tiny):
     assert any(c.startswith("Test image #42 · ") for c in captions(at))
     at.selectbox(key="explain_cam_class").select(4).run()       # what would make it a Coat?
     assert_clean(at)
-    assert any(c.startswith("Coat (") for c in captions(at)), captions(at)
+    assert any(c.startswith("What would make it a Coat? (") for c in captions(at)), captions(at)
     at.toggle(key="explain_maps_all").set_value(True).run()     # every spatial layer, not only convs
     assert_clean(at)
     text = all_text(at)

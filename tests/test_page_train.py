@@ -11,8 +11,10 @@ import pytest
 from conftest import REPO, all_text, run_page
 
 from fashion.i18n import t
-from fashion.runs import jobs
+from fashion.runs import manager as manager_module
+from fashion.runs.job import CANCELLED, DONE, FAILED
 from fashion.training.train import PRESETS
+from pages.ui.text import as_text
 
 PAGE = "pages/train.py"
 
@@ -37,8 +39,8 @@ def navigation_only(monkeypatch):
 @pytest.fixture
 def manager(monkeypatch):
     """A fresh server-wide job manager for each test."""
-    m = jobs.JobManager(max_running=1)
-    monkeypatch.setattr(jobs, "_MANAGER", m)
+    m = manager_module.JobManager(max_running=1)
+    monkeypatch.setattr(manager_module, "_MANAGER", m)
     return m
 
 
@@ -200,7 +202,7 @@ def test_a_tiny_run_is_watched_saved_made_active_found_again_and_compared(manage
     wait_for(job, at)
     no_exception(at)
     snap = job.snapshot()
-    assert snap["state"] == jobs.DONE, snap["error"]
+    assert snap["state"] == DONE, snap["error"]
     text = all_text(at)
     assert "Test accuracy" in text and t("train.saved_as", "en", name="page-tiny-run") in text
     assert len(at.get("plotly_chart")) >= 2, "live curves"
@@ -247,13 +249,13 @@ def test_a_failed_run_shows_a_clear_message_in_spanish(manager, studio_home, mon
     i18n key the core gave, in Spanish, without a trace of English or a traceback."""
     record = {"id": "failedrun-0123456789ab", "name": "nan", "preset": None, "save": True, "owner": "someone",
               "config": dataclasses.replace(PRESETS["quick"], train_subset=600, epochs=1).to_dict(),
-              "created": time.time(), "started": time.time(), "finished": time.time(), "state": jobs.FAILED,
+              "created": time.time(), "started": time.time(), "finished": time.time(), "state": FAILED,
               "error": "Training failed: the loss became NaN", "error_key": "train.err.nan", "error_params": {},
               "history": {}, "loss_points": [], "result": None}
     folder = studio_home / "jobs" / record["id"]
     folder.mkdir(parents=True)
     (folder / "job.json").write_text(json.dumps(record))
-    monkeypatch.setattr(jobs, "_MANAGER", jobs.JobManager(max_running=1))   # a restarted server
+    monkeypatch.setattr(manager_module, "_MANAGER", manager_module.JobManager(max_running=1))   # a restarted server
     at = run_page(PAGE, "es", session={"train_job_id": record["id"]})
     no_exception(at)
     assert t("train.err.nan", "es") in [e.value for e in at.error]
@@ -277,7 +279,7 @@ def test_a_queued_run_shows_its_place_and_only_its_browser_may_stop(manager):
         assert t("train.err.one_per_browser", "en") in [e.value for e in at.error]
         assert len(manager.jobs()) == 2
         at.button(key="tr_stop").click().run()
-        assert second.state == jobs.CANCELLED
+        assert second.state == CANCELLED
         assert t("train.cancelled", "en") in [i.value for i in at.info]
 
         other = run_page(PAGE, session={"browser_id": "this-browser-0000000000", "train_job_id": first.id})
@@ -348,7 +350,7 @@ def test_start_asks_about_a_taken_name_until_the_name_is_edited(manager):
     at.text_input(key="tr_name").input(registry.DEFAULT_MODEL.stem).run()
     at.button(key="tr_start").click().run()
     no_exception(at)
-    assert t("train.clash.shipped", "en", name=shipped.display_name) in warnings_of(at)
+    assert t("train.clash.shipped", "en", name=as_text(shipped.display_name)) in warnings_of(at)
     assert not [b for b in at.button if b.key == "tr_clash_overwrite"], "never offered for the shipped model"
     assert manager.jobs() == []
 

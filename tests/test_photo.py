@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from fashion.photos import pipeline as photo
-from fashion.photos.pipeline import PhotoError, preprocess
+from fashion.errors import PhotoError
+from fashion.photos import decode
+from fashion.photos.pipeline import preprocess
 
 RNG_SEED = 7
 
@@ -143,7 +144,7 @@ def test_same_bytes_same_input():
 def test_large_photo_is_downscaled_first():
     img, m = garment_photo("light", h=4000, w=3000)
     result = preprocess(encode(img, "JPEG", quality=85))
-    assert max(result.photo.shape[:2]) <= photo.DISPLAY_SIZE
+    assert max(result.photo.shape[:2]) <= decode.DISPLAY_SIZE
     check_fashion_mnist_like(result, m)
 
 
@@ -327,4 +328,4 @@ def test_blank_image():
 
 
 def test_oversized_file():
-    refused(b"\xff\xd8\xff" + b"\0" * (photo.MAX_FILE_BYTES + 10), "photo.error.file_too_big", "MB")
+    refused(b"\xff\xd8\xff" + b"\0" * (decode.MAX_FILE_BYTES + 10), "photo.error.file_too_big", "MB")

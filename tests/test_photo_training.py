@@ -214,7 +214,8 @@ def test_photo_metrics_count_as_photo_eval_does():
 def test_training_with_photos_learns_them(tmp_path):
     """A short run of the quick preset on a Fashion-MNIST subset plus the shipped photos:
     it trains, records the photos in its result, and its held-out photo accuracy is measured."""
-    from fashion.training.train import TrainConfig, train
+    from fashion.training.config import TrainConfig
+    from fashion.training.train import train
     config = TrainConfig(architecture="fast", epochs=1, batch_size=128, learning_rate=3e-3,
                          train_subset=3000, validation_split=0.1, photos="shipped", photo_ratio=0.25, seed=3)
     result = train(config)

@@ -5,7 +5,7 @@ import threading
 import keras
 import pytest
 
-from fashion.model import registry
+from fashion.model import naming, registry, safe_load
 from fashion.model.architectures import seed_cnn
 
 
@@ -20,7 +20,7 @@ def test_save_list_and_load(studio_home):
     mine = [m for m in listing.models if not m.shipped]
     assert [m.name for m in mine] == ["my-run"] and mine[0].accuracy == 0.91
     assert json.loads(path.with_suffix(".json").read_text())["name"] == "my-run"
-    assert registry.load_model(path).count_params() == 93322
+    assert safe_load.load_model(path).count_params() == 93322
 
 
 def test_shipped_default_is_listed_first():
@@ -73,7 +73,7 @@ def test_corrupt_partial_and_foreign_files_are_skipped_and_reported(studio_home)
     text = " ".join(str(p) for p in listing.problems)
     assert "broken.keras" in text and "foreign.json" in text and "garbled.json" in text
     with pytest.raises(ValueError, match="not a readable .keras file"):
-        registry.load_model(folder / "broken.keras")
+        safe_load.load_model(folder / "broken.keras")
 
 
 def test_names_cannot_escape_the_folder(studio_home):
@@ -83,9 +83,9 @@ def test_names_cannot_escape_the_folder(studio_home):
 
 def test_oversized_model_is_refused(studio_home, monkeypatch):
     path = registry.save_model(seed_cnn(), card(), "big")
-    monkeypatch.setattr(registry, "MAX_MODEL_BYTES", 1000)
+    monkeypatch.setattr(safe_load, "MAX_MODEL_BYTES", 1000)
     with pytest.raises(ValueError, match="refused"):
-        registry.load_model(path)
+        safe_load.load_model(path)
 
 
 # --- replacing a model of the same name, deleting, and what a replaced model leaves ----------
@@ -118,7 +118,7 @@ def test_replacing_a_model_swaps_both_files_and_drops_its_stale_evaluation(studi
 
     new = registry.save_model(tiny(8), card(0.9), "mine", overwrite=True)
     assert new == old and sorted(p.name for p in new.parent.iterdir()) == ["mine.json", "mine.keras"]
-    assert es.file_sha256(new) != old_hash and registry.load_model(new).count_params() > 4000
+    assert es.file_sha256(new) != old_hash and safe_load.load_model(new).count_params() > 4000
     assert registry.read_card(new.with_suffix(".json"))["test_metrics"]["accuracy"] == 0.9
     # the old store is gone; and even put back, it is not taken for the new model's
     npz.write_bytes(old_npz)
@@ -139,9 +139,9 @@ def test_a_failed_replacement_leaves_the_old_model_as_it_was(studio_home, monkey
             raise OSError("disk full")
         monkeypatch.setattr(model, "save", dies_halfway)
     else:
-        def card_fails(path, card):
+        def card_fails(path, card, **kwargs):
             raise OSError("disk full")
-        monkeypatch.setattr(registry, "_dump_card", card_fails)
+        monkeypatch.setattr(registry, "dump_json", card_fails)   # the card's write (fashion.files.dump_json)
     with pytest.raises(OSError):
         registry.save_model(model, card(0.9), "mine", overwrite=True)
     after = {p.name: p.read_bytes() for p in old.parent.iterdir()}
@@ -176,5 +176,5 @@ def test_who_may_replace_and_the_free_name_that_keeps_both(studio_home):
     assert not registry.may_replace(shipped, "alice-browser", teacher=True), "the shipped model never"
     assert registry.find_model("nobody has this") is None
     # -2 is taken by a saved model, -3 by a run still training: -4 keeps all of them
-    assert registry.free_name("Camiseta año", taken=["Camiseta año-3"]) == "Camiseta año-4"
-    assert registry.free_name(registry.DEFAULT_MODEL.stem) == registry.DEFAULT_MODEL.stem + "-2"
+    assert naming.free_name("Camiseta año", taken=["Camiseta año-3"]) == "Camiseta año-4"
+    assert naming.free_name(registry.DEFAULT_MODEL.stem) == registry.DEFAULT_MODEL.stem + "-2"

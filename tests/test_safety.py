@@ -27,6 +27,7 @@ from conftest import REPO
 from test_browser_hostile import PATH_NAME, hostile_files
 
 from fashion.i18n import t
+from pages.ui.text import file_name
 
 UI_FILES = [REPO / "streamlit_app.py", *sorted((REPO / "pages").glob("*.py"))]
 RAW_HTML_CALLS = {"html", "iframe"}          # st.html, components.html, components.iframe
@@ -112,7 +113,7 @@ def test_uploaders_take_only_images():
     An uploader names image types only (what fashion.photos.pipeline decodes), or exactly ["zip"] for a zip of
     class-named photo folders, on a reviewed page that unpacks it with fashion.photos.own.read_zip
     (image members only, within size caps; a .keras model is a zip too, and is never loaded)."""
-    from fashion.photos.pipeline import ACCEPTED_EXTENSIONS
+    from fashion.photos.decode import ACCEPTED_EXTENSIONS
     risky = {"keras", "h5", "hdf5", "pkl", "pickle", "npy", "npz", "joblib", "py", "zip"}
     seen = 0
     for path in UI_FILES:
@@ -252,23 +253,13 @@ def test_predict_on_hostile_files_writes_nothing(tmp_path):
     assert not any("evil" in n for n in os.listdir(tmp_path))
 
 
-# --- 3. file names never become paths (the Photo page's plain()) -----------------------------------
-
-def photo_page_function(name: str):
-    """A function of pages/photo.py, compiled alone (importing the page would run it)."""
-    source = (REPO / "pages" / "photo.py").read_text(encoding="utf-8")
-    node = next((n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == name), None)
-    assert node is not None, f"pages/photo.py has no function {name}(): how does it show file names now?"
-    namespace = {"re": re}
-    exec(compile(ast.Module(body=[node], type_ignores=[]), "pages/photo.py", "exec"), namespace)
-    return namespace[name]
-
+# --- 3. file names never become paths (pages/ui/text.py: file_name) -----------------------------------
 
 def test_file_names_are_shown_as_escaped_text_without_their_path():
-    plain = photo_page_function("plain")
+    plain = file_name
     assert plain("../../etc/passwd") == "passwd"
-    assert plain("..\\..\\windows\\evil.png") == "evil\\.png"
-    assert plain(PATH_NAME) == "evil\\.png"
+    assert plain("..\\..\\windows\\evil.png") == "evil.png"
+    assert plain(PATH_NAME) == "evil.png"
     assert plain("/") == "?" and plain("") == "?"
     shown = plain("<img src=x onerror=alert(1)> **bold** [a](javascript:x) `code` #1.png")
     # every character Markdown or HTML would act on is escaped with a backslash

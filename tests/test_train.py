@@ -2,10 +2,15 @@
 import numpy as np
 import pytest
 
-from fashion.training.train import PRESETS, TrainConfig, TrainingFailed, split_indices, train
+from fashion.errors import TrainingFailed
+from fashion.training.config import PRESETS, TrainConfig
+from fashion.training.datasets import split_indices
+from fashion.training.train import train
 
 
 def test_small_subset_beats_70_percent_and_reports_progress_in_order():
+    from fashion import data
+    from fashion.judging.measure import compute
     events = []
     config = TrainConfig(architecture="seed_cnn", epochs=2, batch_size=64, train_subset=4000,
                          validation_split=0.1, seed=3)
@@ -28,6 +33,13 @@ def test_small_subset_beats_70_percent_and_reports_progress_in_order():
     assert all([p[1] for p in validating if p[2] == end][-1] == 1.0 for end in epoch_ends)   # its own progress
     assert [p[0] for p in phases if p[0] != "validating"] == ["recalibrating", "testing"]
     assert all(p[2] == len(events) for p in phases if p[0] != "validating")
+    # the stored evaluation takes what train() measured: the test set is not classified again
+    clf = result.classifier
+    batches_before = clf.batches_run
+    stored = compute(clf, data.load(), "sha", measured=result.measured())
+    assert clf.batches_run - batches_before <= -(-stored.summary["sample_size"] // clf.batch_size)
+    assert stored.summary["accuracy"] == pytest.approx(result.test_metrics["accuracy"])
+    assert stored.summary["real_photos"] == result.photo_metrics
 
 
 def test_should_stop_stops_within_a_batch_and_keeps_the_complete_epoch():
@@ -107,7 +119,7 @@ def test_presets_are_valid_and_roundtrip():
 def test_batch_norm_recalibration_restores_inference_statistics():
     from fashion import data
     from fashion.model.architectures import custom_cnn
-    from fashion.training.train import recalibrate_batch_norm
+    from fashion.training.network import recalibrate_batch_norm
     model = custom_cnn(conv_blocks=2, dropout=0.0, batch_norm=True)  # no dropout: training mode is deterministic
     for layer in model.layers:  # moving statistics far from the truth, as after a fast high-LR run
         if hasattr(layer, "moving_mean"):

@@ -13,7 +13,7 @@ import importlib
 
 LANGUAGES = {"es": "Español", "en": "English"}
 AREAS = ("common", "dataset", "evaluate", "train", "photo", "explain", "errors", "classroom", "realphotos",
-         "own_photos")
+         "own_photos", "export")
 
 
 def _build_table() -> dict[str, tuple[str, str]]:

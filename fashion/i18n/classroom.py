@@ -13,6 +13,14 @@ STRINGS = {
     "train.err.queue_full": ("The queue is full ({limit} runs waiting). Try again when a run has finished.",
                              "La cola está llena ({limit} ejecuciones en espera). Vuelve a intentarlo cuando "
                              "termine alguna."),
+    "train.err.one_per_address": ("Another browser on this computer's network address already has {limit} run(s) "
+                                  "waiting or training: one training at a time per person. Wait until it "
+                                  "finishes. (Teacher: if the whole class reaches the server through one address, "
+                                  "raise max_runs_per_address in the server's secrets.)",
+                                  "Otro navegador con la misma dirección de red ya tiene {limit} ejecución(es) en "
+                                  "espera o entrenando: un entrenamiento a la vez por persona. Espera a que "
+                                  "termine. (Profesor: si toda la clase llega al servidor por una sola dirección, "
+                                  "sube max_runs_per_address en los secretos del servidor.)"),
     "train.err.not_yours": ("This run was started in another browser: only that browser, or the teacher, can "
                             "stop it.",
                             "Esta ejecución se empezó en otro navegador: solo ese navegador, o el profesor, "
@@ -71,5 +79,14 @@ STRINGS = {
     "teacher.delete": ("Delete a model", "Borrar un modelo"),
     "teacher.delete_button": ("Delete", "Borrar"),
     "teacher.deleted": ("Deleted {name}.", "Se borró {name}."),
+    "teacher.locked": ("Too many wrong passphrases. Try again in {wait}.",
+                       "Demasiadas contraseñas incorrectas. Vuelve a intentarlo dentro de {wait}."),
+    "teacher.wait_seconds": ("{n} s", "{n} s"),
+    "teacher.wait_minutes": ("{n} min", "{n} min"),
+    "teacher.clear_queue": ("Cancel every waiting run ({count})", "Cancelar todas las ejecuciones en espera "
+                            "({count})"),
+    "teacher.clear_queue_help": ("Runs that are training go on; stop those one by one on Train.",
+                                 "Las ejecuciones que ya entrenan siguen; detenlas una a una en Entrenar."),
+    "teacher.queue_cleared": ("Cancelled {count} waiting run(s).", "Se cancelaron {count} ejecución(es) en espera."),
     "teacher.no_user_models": ("No model trained in class yet.", "Aún no hay modelos entrenados en clase."),
 }

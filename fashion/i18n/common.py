@@ -78,7 +78,7 @@ STRINGS = {
                                "Aún no tienes modelos propios: entrena uno en la página Entrenar y aparecerá aquí."),
     "sidebar.problems_help": ("Each line names a file with a problem; delete or replace it.",
                               "Cada línea nombra un archivo con un problema; bórralo o sustitúyelo."),
-    "home.bar": ("The course's best result is 91.7 % test accuracy (seed 001 reported 90.73 %).",
+    "home.bar": ("The course's best result is 91.7 % test accuracy (course notebook 001 reported 90.73 %).",
                  "El mejor resultado del curso es un 91,7 % de exactitud en prueba (el cuaderno 001 del curso obtuvo un 90,73 %)."),
     "home.model_date": ("Trained {date} · {name}", "Entrenado el {date} · {name}"),
 }

@@ -2,16 +2,24 @@
 
 STRINGS = {
     "data.intro": ("Fashion-MNIST: 70,000 grey photos of clothes and accessories in ten classes, cut to 28x28 "
-                   "pixels. Shown here dark on white, as in seed 000; the files store the garment bright on black.",
+                   "pixels. Shown here dark on white, as in course notebook 000; the files store the garment bright on black.",
                    "Fashion-MNIST: 70.000 fotos en gris de ropa y accesorios en diez clases, reducidas a 28x28 "
                    "píxeles. Aquí se muestran oscuras sobre blanco, como en el cuaderno 000 del curso; los archivos guardan la "
                    "prenda clara sobre negro."),
+    "data.from.debian": ("the Fashion-MNIST files installed on this computer ({folder})",
+                         "los archivos de Fashion-MNIST instalados en este ordenador ({folder})"),
+    "data.from.keras-cache": ("the copy of Fashion-MNIST that Keras keeps on this computer ({folder})",
+                              "la copia de Fashion-MNIST que Keras guarda en este ordenador ({folder})"),
+    "data.from.download": ("Fashion-MNIST as Keras downloaded it ({folder})",
+                           "Fashion-MNIST tal como lo descargó Keras ({folder})"),
+    "data.from.FASHION_MNIST_DIR": ("the Fashion-MNIST files in the folder that FASHION_MNIST_DIR names ({folder})",
+                                    "los archivos de Fashion-MNIST de la carpeta que indica FASHION_MNIST_DIR ({folder})"),
     "data.source": ("{train} training and {test} test images, {h}x{w} pixels, grey levels 0-255 (the model sees "
                     "them divided by 255, in [0, 1], with shape (28, 28, 1)). Loaded from {source}.",
                     "{train} imágenes de entrenamiento y {test} de prueba, de {h}x{w} píxeles, niveles de gris 0-255 "
                     "(el modelo las ve divididas entre 255, en [0, 1], con forma (28, 28, 1)). Cargadas desde {source}."),
     "data.grid": ("The first 25 training images", "Las primeras 25 imágenes de entrenamiento"),
-    "data.grid_help": ("The 5x5 grid of seed 000, each image with its class name.",
+    "data.grid_help": ("The 5x5 grid of course notebook 000, each image with its class name.",
                        "La cuadrícula de 5x5 del cuaderno 000 del curso, cada imagen con el nombre de su clase."),
     "data.browse": ("Browse one class", "Explorar una clase"),
     "data.browse_class": ("Class", "Clase"),

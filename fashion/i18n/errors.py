@@ -59,6 +59,28 @@ STRINGS = {
                              "borra esa carpeta."),
     "train.err.unexpected": ("Training failed unexpectedly ({error}).", "El entrenamiento falló de forma inesperada ({error})."),
 
+    # --- a write the disk (or the quota) has no room for (fashion/files.py: DiskFull)
+    "disk.err.full": ("The disk is full: {file} could not be written in {folder} ({free} free). Free some space "
+                      "(delete models or training runs you no longer need, or empty the trash) and try again.",
+                      "El disco está lleno: no se pudo escribir {file} en {folder} (quedan {free} libres). Libera "
+                      "espacio (borra modelos o entrenamientos que ya no necesites, o vacía la papelera) y vuelve "
+                      "a intentarlo."),
+    "disk.err.quota": ("Your disk quota is used up: {file} could not be written in {folder} ({free} free on the "
+                       "disk). Delete files you no longer need (old models, training runs) or ask for a larger "
+                       "quota, and try again.",
+                       "Tu cuota de disco está agotada: no se pudo escribir {file} en {folder} (quedan {free} "
+                       "libres en el disco). Borra archivos que ya no necesites (modelos viejos, entrenamientos) "
+                       "o pide una cuota mayor, y vuelve a intentarlo."),
+    "disk.warn.preferences": ("Your choice could not be remembered for next time: {error}",
+                              "No se pudo recordar tu elección para la próxima vez: {error}"),
+    "cli.err.output_exists": ("--output {output} already exists; give another file name, or add --force to replace it.",
+                              "--output {output} ya existe; indica otro nombre de archivo, o añade --force para "
+                              "reemplazarlo."),
+    "cli.err.output_busy": ("--output {output}: another training is already saving to this file; give another "
+                            "file name.",
+                            "--output {output}: otro entrenamiento ya está guardando en este archivo; indica otro "
+                            "nombre de archivo."),
+
     # --- model files (.keras)
     "model.error.missing": ("{name}: file not found.", "{name}: no se encontró el archivo."),
     "model.error.is_directory": ("{name} is a folder, not a .keras file.", "{name} es una carpeta, no un archivo .keras."),
@@ -125,4 +147,64 @@ STRINGS = {
                             "continues with stage {stage}.",
                             "Detenido antes de la etapa {stage}; las etapas anteriores se conservan: el mismo "
                             "comando continúa con la etapa {stage}."),
+
+    # --- Fashion-MNIST files (fashion/data.py); DatasetError adds data.how_to_get to each
+    "data.err.damaged": ("{path} is damaged or truncated ({error}). Delete it and get a fresh copy.",
+                         "{path} está dañado o cortado ({error}). Bórralo y consigue una copia nueva."),
+    "data.err.too_short": ("{path} is too short to be an idx file. Delete it and get a fresh copy.",
+                           "{path} es demasiado corto para ser un archivo idx. Bórralo y consigue una copia nueva."),
+    "data.err.magic": ("{path} is not a Fashion-MNIST idx file (magic number {found}, expected {expected}).",
+                       "{path} no es un archivo idx de Fashion-MNIST (número mágico {found}, se esperaba {expected})."),
+    "data.err.count": ("{path} holds {found} items, expected {expected}. Get a fresh copy.",
+                       "{path} contiene {found} elementos, se esperaban {expected}. Consigue una copia nueva."),
+    "data.err.size": ("{path} is {found} bytes once unpacked, expected {expected}: it is truncated or damaged.",
+                      "{path} ocupa {found} bytes al descomprimirse, se esperaban {expected}: está cortado o dañado."),
+    "data.err.labels": ("{path} has labels outside 0-9: it is not Fashion-MNIST.",
+                        "{path} tiene etiquetas fuera de 0-9: no es Fashion-MNIST."),
+    "data.err.no_folder": ("Fashion-MNIST folder {folder} does not exist.",
+                           "La carpeta de Fashion-MNIST {folder} no existe."),
+    "data.err.missing": ("{path} is missing.", "Falta {path}."),
+    "data.err.download": ("Fashion-MNIST was not found locally and could not be downloaded ({error}).",
+                          "Fashion-MNIST no se encontró en este equipo y no se pudo descargar ({error})."),
+    "data.how_to_get": ("Install it with `sudo apt-get install dataset-fashion-mnist` (Debian/Ubuntu), "
+                        "or put the four files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+                        "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz in a folder and set "
+                        "FASHION_MNIST_DIR to it, or connect to the internet once so Keras can download them.",
+                        "Instálalo con `sudo apt-get install dataset-fashion-mnist` (Debian/Ubuntu), "
+                        "o pon los cuatro archivos train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+                        "t10k-images-idx3-ubyte.gz y t10k-labels-idx1-ubyte.gz en una carpeta y define "
+                        "FASHION_MNIST_DIR con ella, o conéctate a internet una vez para que Keras los descargue."),
+
+    # --- inference on a model (fashion/model/classifier.py, fashion/model/network.py)
+    "classifier.err.one_image": ("expected one 28x28 image, got an array of shape {shape}.",
+                                 "se esperaba una imagen de 28x28, llegó una matriz de forma {shape}."),
+    "classifier.err.batch": ("expected a batch of 28x28 images (N, 28, 28), got shape {shape}.",
+                             "se esperaba un lote de imágenes de 28x28 (N, 28, 28), llegó la forma {shape}."),
+    "classifier.err.values": ("image values must lie in [0, 1] (floats) or 0-255 (uint8).",
+                              "los valores de la imagen deben estar en [0, 1] (decimales) o en 0-255 (uint8)."),
+    "classifier.err.no_input": ("model {name!r} has no defined input; build it with keras.Input((28, 28, 1)).",
+                                "el modelo {name!r} no tiene una entrada definida; constrúyelo con "
+                                "keras.Input((28, 28, 1))."),
+    "classifier.err.no_layer": ("the network has no layer named {name!r}.", "la red no tiene ninguna capa llamada {name!r}."),
+    "classifier.err.outputs": ("the model gives {shape} outputs per image, not 10 class probabilities",
+                               "el modelo da {shape} salidas por imagen, no 10 probabilidades de clase"),
+
+    # --- looking inside a network (fashion/judging/explain.py)
+    "explain.err.no_layer": ("the network has no layer named {name!r}; choose one of {choices}.",
+                             "la red no tiene ninguna capa llamada {name!r}; elige una de {choices}."),
+    "explain.err.not_spatial_maps": ("layer {name!r} has no (H, W, C) output to show as feature maps.",
+                                     "la capa {name!r} no tiene una salida (H, W, C) que mostrar como mapas de "
+                                     "activación."),
+    "explain.err.no_conv": ("model {name!r} has no convolutional layer, so Grad-CAM does not apply.",
+                            "el modelo {name!r} no tiene ninguna capa convolucional, así que Grad-CAM no se aplica."),
+    "explain.err.cam_method": ("method must be 'element' or 'classic'.", "el método debe ser 'element' o 'classic'."),
+    "explain.err.class_index": ("class_index must be between 0 and {high}, got {got}.",
+                                "class_index debe estar entre 0 y {high}; llegó {got}."),
+    "explain.err.not_spatial_cam": ("layer {name!r} has no (H, W, C) output; Grad-CAM needs a spatial layer.",
+                                    "la capa {name!r} no tiene una salida (H, W, C); Grad-CAM necesita una capa "
+                                    "espacial."),
+    "explain.err.features": ("need at least 3 feature vectors as an (N, D) array, got shape {shape}.",
+                             "se necesitan al menos 3 vectores de características como matriz (N, D); llegó la "
+                             "forma {shape}."),
+    "explain.err.projection": ("method must be 'pca' or 'tsne'.", "el método debe ser 'pca' o 'tsne'."),
 }

@@ -19,6 +19,34 @@ STRINGS = {
                          "métricas por clase, sobreajuste y propuestas de mejora, en un solo archivo HTML."),
     "eval.report_failed": ("The report could not be built: {error}", "No se pudo generar el informe: {error}"),
     "eval.curves": ("Training curves", "Curvas de entrenamiento"),
+    "eval.story.epochs": ("{epochs} in {stages} stages", "{epochs} en {stages} etapas"),
+    "eval.story.title": ("The whole training: {epochs} epochs in {stages} stages",
+                         "El entrenamiento completo: {epochs} épocas en {stages} etapas"),
+    "eval.story.x": ("Epoch (counted over every stage)", "Época (contando todas las etapas)"),
+    "eval.story.test_at_end": ("Test accuracy at the end of each stage", "Exactitud en prueba al final de cada etapa"),
+    "eval.story.stage": ("stage {n}", "etapa {n}"),
+    "eval.story.stage_hover": ("Stage {n}: {what} · test {acc}", "Etapa {n}: {what} · prueba {acc}"),
+    "eval.story.caption": (
+        "This model was trained in stages, each starting from the previous one's weights (the numbers above the "
+        "chart; the table below says what changed). The card kept the test accuracy where each stage ended and "
+        "the epoch-by-epoch curves of the last stage, drawn where they happened. Training accuracy sits below "
+        "validation accuracy on purpose: the training images are augmented (shifted, flipped, softened), the "
+        "labels are smoothed and a share of each batch is real phone photos, all harder than the clean "
+        "validation images.",
+        "Este modelo se entrenó por etapas, cada una a partir de los pesos de la anterior (los números sobre el "
+        "gráfico; la tabla de abajo dice qué cambió). La ficha guarda la exactitud en prueba al final de cada "
+        "etapa y las curvas época a época de la última etapa, dibujadas donde ocurrieron. La exactitud de "
+        "entrenamiento queda por debajo de la de validación a propósito: las imágenes de entrenamiento se "
+        "aumentan (desplazadas, volteadas, suavizadas), las etiquetas se suavizan y parte de cada lote son fotos "
+        "reales de móvil, todo más difícil que las imágenes limpias de validación."),
+    "eval.story.stages": ("The {n} stages", "Las {n} etapas"),
+    "eval.story.col.stage": ("Stage", "Etapa"),
+    "eval.story.col.what": ("What changed", "Qué cambió"),
+    "eval.story.col.epochs": ("Epochs", "Épocas"),
+    "eval.story.col.accuracy": ("Test accuracy at its end", "Exactitud en prueba al terminar"),
+    "eval.story.col.time": ("Training time", "Tiempo de entrenamiento"),
+    "eval.curves_last_stage": ("Epoch by epoch, the last stage ({n} epochs)",
+                               "Época a época, la última etapa ({n} épocas)"),
     "eval.no_history": ("This model's card has no training history, so there are no curves to show.",
                         "La ficha de este modelo no tiene historial de entrenamiento: no hay curvas que mostrar."),
     "eval.gap_overfit": ("Last epoch: training {train}, validation {val}, a gap of {gap} points: the model "
@@ -80,7 +108,7 @@ STRINGS = {
                            "errores de etiquetado del conjunto de datos."),
     "eval.mistake_caption": ("{pred} {p} (true: {true})", "{pred} {p} (real: {true})"),
     "eval.viewer": ("Prediction viewer", "Visor de predicciones"),
-    "eval.viewer_help": ("As in seed 000: the image, and the model's probability for each class. Blue is the "
+    "eval.viewer_help": ("As in course notebook 000: the image, and the model's probability for each class. Blue is the "
                          "true class; red, a wrong prediction.",
                          "Como en el cuaderno 000 del curso: la imagen y la probabilidad que da el modelo a cada clase. En azul "
                          "la clase real; en rojo, una predicción errónea."),
@@ -188,7 +216,7 @@ STRINGS = {
                           "El conjunto de prueba viene de la misma fuente que el de entrenamiento: mide la "
                           "generalización a imágenes nuevas del mismo tipo, no a tipos de imagen nuevos."),
     "report.improvements": ("Possible improvements (from these numbers)", "Posibles mejoras (según estas cifras)"),
-    "report.fix_dropout": ("more Dropout before the classifier (seed 001)", "más apagado aleatorio (dropout) antes del clasificador (cuaderno 001 del curso)"),
+    "report.fix_dropout": ("more Dropout before the classifier (course notebook 001)", "más apagado aleatorio (dropout) antes del clasificador (cuaderno 001 del curso)"),
     "report.fix_augment": ("data augmentation (shifts, flips), which this model did not use",
                            "aumento de datos (desplazamientos, volteos), que este modelo no usó"),
     "report.fix_weight_decay": ("weight decay (AdamW)", "decaimiento de pesos (AdamW)"),
@@ -235,8 +263,8 @@ STRINGS = {
                                        "El {share} de los errores se comete con una confianza de {conf} o más "
                                        "(media {mean}) pese al suavizado de etiquetas: calibra las probabilidades "
                                        "(escalado de temperatura sobre un conjunto de validación) antes de fiarte."),
-    "report.s_below_seeds": ("Test accuracy {acc} is below the course's {bar}: start from the seed preset "
-                             "(seed 000's CNN, 10 epochs) and change one thing at a time.",
+    "report.s_below_seeds": ("Test accuracy {acc} is below the course's {bar}: start from the preset "
+                             "“Course notebook 000 recipe” (its CNN, 10 epochs) and change one thing at a time.",
                              "La exactitud en prueba, {acc}, no llega al {bar} del curso: parte del preajuste «Receta del cuaderno 000 del curso» "
                              "(la CNN del cuaderno 000 del curso, 10 épocas) y cambia una cosa cada vez."),
     "report.s_validation_is_test": ("Hold out 5-10 % of the training set for validation: this model used the "
@@ -251,15 +279,15 @@ STRINGS = {
                       "varios modelos o de entrenar más tiempo con aumento de datos."),
     "report.footer": ("Fashion-MNIST CNN Studio · figures computed on the 10,000 Fashion-MNIST test images.",
                       "Fashion-MNIST CNN Studio · cifras calculadas sobre las 10.000 imágenes de prueba de Fashion-MNIST."),
-    "report.arch.seed_cnn": ("seed 000's CNN: three 3x3 convolutions (32, 64, 64 filters), two max-poolings, Dense 64 and Dense 10.",
+    "report.arch.seed_cnn": ("the CNN of course notebook 000: three 3x3 convolutions (32, 64, 64 filters), two max-poolings, Dense 64 and Dense 10.",
                              "la CNN del cuaderno 000 del curso: tres convoluciones 3x3 (32, 64 y 64 filtros), dos max-pooling, Dense 64 y Dense 10."),
-    "report.arch.seed_cnn_dropout": ("seed 001's CNN: two 3x3 convolutions with pooling and Dropout 0.5 before the classifier.",
+    "report.arch.seed_cnn_dropout": ("the CNN of course notebook 001: two 3x3 convolutions with pooling and Dropout 0.5 before the classifier.",
                                      "la CNN del cuaderno 001 del curso: dos convoluciones 3x3 con pooling y Dropout 0,5 antes del clasificador."),
-    "report.arch.strided_cnn": ("seed 002's CNN: 2x2 kernels with stride 2 and 'same' padding, pooling with stride 1, "
+    "report.arch.strided_cnn": ("the CNN of course notebook 002: 2x2 kernels with stride 2 and 'same' padding, pooling with stride 1, "
                                 "Dense 256 and 128 each followed by Dropout 0.5.",
                                 "la CNN del cuaderno 002 del curso: núcleos 2x2 con paso 2 y relleno 'same', pooling con paso 1, "
                                 "Dense 256 y 128, cada una seguida de Dropout 0,5."),
-    "report.arch.resnet": ("a residual network (seed 003): blocks of two 3x3 convolutions with batch normalisation "
+    "report.arch.resnet": ("a residual network (course notebook 003): blocks of two 3x3 convolutions with batch normalisation "
                            "and a shortcut, stages at 28x28, 14x14 and 7x7, global average pooling.",
                            "una red residual (cuaderno 003 del curso): bloques de dos convoluciones 3x3 con normalización por lotes "
                            "y un atajo, etapas de 28x28, 14x14 y 7x7, pooling promedio global."),

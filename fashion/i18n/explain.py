@@ -85,12 +85,12 @@ STRINGS = {
     "explain.cam_header": ("5. Grad-CAM: where the evidence is", "5. Grad-CAM: dónde está la evidencia"),
     "explain.cam_help": (
         "Bright regions are where, at layer {layer}, the network found the evidence that pushes the score of a "
-        "class up. Compare the predicted class with another one: what would make it a Shirt?",
+        "class up. Compare the predicted class with another one, chosen below.",
         "Las zonas claras son donde, en la capa {layer}, la red encontró la evidencia que sube la puntuación de "
-        "una clase. Compara la clase predicha con otra: ¿qué la haría ser una Camisa?"),
+        "una clase. Compara la clase predicha con otra, elegida abajo."),
     "explain.cam_predicted": ("Predicted: {name} ({prob})", "Predicha: {name} ({prob})"),
     "explain.cam_other": ("What would make it a …?", "¿Qué lo haría ser un/a …?"),
-    "explain.cam_other_caption": ("{name} ({prob})", "{name} ({prob})"),
+    "explain.cam_other_caption": ("What would make it a {name}? ({prob})", "¿Qué lo haría ser {name}? ({prob})"),
     "explain.cam_settings": ("Grad-CAM settings", "Ajustes de Grad-CAM"),
     "explain.cam_layer": ("Layer", "Capa"),
     "explain.cam_method": ("Weighting", "Ponderación"),

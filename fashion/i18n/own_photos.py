@@ -128,6 +128,12 @@ STRINGS = {
     "own.error.zip_too_big": ("the zip is too big: at most {limit} MB", "el zip es demasiado grande: como máximo {limit} MB"),
     "own.error.zip_too_many": ("the zip holds {count} photos; at most {limit}",
                                "el zip contiene {count} fotos; como máximo {limit}"),
+    "own.error.zip_too_many_pixels": ("the photos in the zip add up to more than {limit} million pixels, more than "
+                                      "a zip may ask the server to decode; send smaller photos (a phone photo is "
+                                      "fine) or split them into several zips",
+                                      "las fotos del zip suman más de {limit} millones de píxeles, más de lo que un "
+                                      "zip puede pedir al servidor que decodifique; envía fotos más pequeñas (una "
+                                      "foto del móvil sirve) o repártelas en varios zips"),
     "own.error.epochs": ("epochs must be between {low} and {high}", "las épocas deben estar entre {low} y {high}"),
     "own.error.learning_rate": ("the learning rate must be between 0 and 0.1",
                                 "la tasa de aprendizaje debe estar entre 0 y 0,1"),

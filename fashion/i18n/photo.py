@@ -1,7 +1,7 @@
 """Strings of the photo pipeline (fashion/photo.py, fashion/predict.py) and the Photo page."""
 
 STRINGS = {
-    # --- files that cannot be used (fashion.photos.pipeline.PhotoError) ---------------------------------
+    # --- files that cannot be used (fashion.errors.PhotoError) -------------------------------------------
     "photo.error.missing": ("file not found", "no se encontró el archivo"),
     "photo.error.is_directory": ("this is a folder, not a photo file", "esto es una carpeta, no un archivo de foto"),
     "photo.error.no_permission": ("the file cannot be read: permission denied",
@@ -20,6 +20,12 @@ STRINGS = {
                          "(possible decompression bomb)",
                          "la imagen dice tener {size} píxeles, muchos más que cualquier foto; se rechazó "
                          "(posible bomba de descompresión)"),
+    "photo.error.too_much_work": ("the image is {w}x{h} ({mp} million pixels); a {format} image like this one may "
+                                  "have at most {limit} million pixels here, so that decoding it leaves memory for "
+                                  "everyone else; save it smaller or as a JPEG",
+                                  "la imagen mide {w}x{h} ({mp} millones de píxeles); una imagen {format} como esta "
+                                  "puede tener como máximo {limit} millones de píxeles aquí, para que decodificarla "
+                                  "deje memoria a los demás; guárdala más pequeña o como JPEG"),
     "photo.error.too_small": ("the image is only {w}x{h} pixels; a photo of a garment needs at least "
                               "{min} pixels on each side",
                               "la imagen solo tiene {w}x{h} píxeles; una foto de una prenda necesita al menos "

@@ -17,9 +17,17 @@ STRINGS = {
     # presets
     "train.preset": ("Start from a preset", "Partir de un preajuste"),
     "train.preset.quick": ("Quick demo", "Demo rápida"),
+    "train.aug_preview": ("See what the augmentation does", "Ver qué hace el aumento de datos"),
+    "train.aug_preview_help": (
+        "One training image (a {name}), as it is and four times under each augmentation chosen above: during "
+        "training every image is changed like this, differently every epoch.",
+        "Una imagen de entrenamiento (un/a {name}), tal cual y cuatro veces con cada aumento elegido arriba: "
+        "durante el entrenamiento cada imagen cambia así, de forma distinta en cada época."),
+    "train.aug_original": ("original", "original"),
+    "train.aug_another": ("Another image", "Otra imagen"),
     "train.preset.quick.help": ("A small, fast CNN with batch normalisation, a high learning rate that decays along "
-                                "a cosine, three epochs: about a minute on 2 CPU cores, at or above the seed "
-                                "recipe's accuracy (about 91 %).",
+                                "a cosine, three epochs: about a minute on 2 CPU cores, at or above the accuracy "
+                                "of course notebook 000's recipe (about 91 %).",
                                 "Una CNN pequeña y rápida con normalización por lotes, una tasa de aprendizaje alta "
                                 "que decae como un coseno y tres épocas: alrededor de un minuto con 2 núcleos de CPU, "
                                 "con la exactitud de la receta del cuaderno del curso o más (alrededor del 91 %)."),
@@ -66,7 +74,7 @@ STRINGS = {
                                "Bloques residuales con normalización por lotes, etapas 28→14→7 y promedio global al "
                                "final. La más exacta y la más lenta."),
     "train.arch.fast": ("Fast CNN", "CNN rápida"),
-    "train.arch.fast.help": ("Built for live demos on 2 CPU cores: a seed-sized CNN with batch normalisation and a "
+    "train.arch.fast.help": ("Built for live demos on 2 CPU cores: a CNN the size of the course notebook's with batch normalisation and a "
                              "wider classifier. About 91 % in about a minute (quick preset).",
                              "Pensada para demos en directo con 2 núcleos de CPU: una CNN del tamaño de la del cuaderno "
                              "del curso con normalización por lotes y un clasificador más ancho. Alrededor del 91 % en un "
@@ -220,7 +228,7 @@ STRINGS = {
     "train.compare_metric": ("Curve", "Curva"),
     "train.compare_legend": ("Solid lines: validation. Dashed lines: training. One colour per run.",
                              "Líneas continuas: validación. Discontinuas: entrenamiento. Un color por ejecución."),
-    "train.col.run": ("Run", "Ejecución"),
+    "train.col.run": ("Name", "Nombre"),
     "train.col.architecture": ("Architecture", "Arquitectura"),
     "train.col.epoch": ("Epoch", "Época"),
     "train.col.epochs": ("Epochs", "Épocas"),

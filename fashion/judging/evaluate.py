@@ -11,13 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from fashion.data import NUM_CLASSES, class_names
-from fashion.model.classifier import Classifier
+from fashion.model.classifier import as_classifier
 
 
 def predict_proba(model, images: np.ndarray, batch_size: int | None = None) -> np.ndarray:
     """Class probabilities (N, 10) for uint8 (N, 28, 28) or float [0, 1] (N, 28, 28[, 1])
     images: the model's Classifier (one compiled, batched pass; `model` may be a Classifier)."""
-    return Classifier.of(model).probabilities(images)
+    return as_classifier(model).probabilities(images)
 
 
 @dataclass

@@ -11,7 +11,7 @@ image and the mirrored heat map of its mirror image, as the wrapper averages pre
     coords = project_2d(penultimate_features(model, images), "pca")   # (N, 2)
 
 Images are (28, 28) or (28, 28, 1) floats in [0, 1] (uint8 0-255 is scaled). Nothing
-here imports Streamlit; rendering helpers return plain uint8 arrays.
+here imports Streamlit or draws: the pictures of these maps are made in pages/ui/display.py.
 """
 from __future__ import annotations
 
@@ -20,16 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from fashion.data import NUM_CLASSES
-from fashion.model.classifier import (  # noqa: F401
-    TTA_MIRROR,
-    Classifier,
-    ClassifierError,
-    as_input,
-    head,
-    is_flip_tta,
-    output_layer,
-    unwrap,
-)
+from fashion.errors import ClassifierError
+from fashion.model.classifier import Classifier, as_classifier
+from fashion.model.network import TTA_MIRROR, as_input, head, is_flip_tta, output_layer, unwrap  # noqa: F401
 
 # Layers that keep a conv layer's spatial grid and only transform values: Grad-CAM
 # follows a network's last conv layer through these to its block's final activation.
@@ -96,19 +89,11 @@ def layer_table(model) -> list[dict]:
     return rows
 
 
-# --- inputs -------------------------------------------------------------------------
-
-def _as_batch(images, single: bool) -> np.ndarray:
-    """(28, 28[, 1]) or (N, 28, 28[, 1]) uint8/float images -> float32 (N, 28, 28, 1) in [0, 1]
-    (the Classifier's one input convention)."""
-    return as_input(images, single=single)
-
-
 def _layer(net, name):
     try:
         return net.get_layer(name)
     except ValueError:
-        raise ExplainError(f"the network has no layer named {name!r}; choose one of {', '.join(spatial_layers(net))}.") from None
+        raise ExplainError("explain.err.no_layer", name=name, choices=", ".join(spatial_layers(net))) from None
 
 
 # --- feature maps and filters ---------------------------------------------------------
@@ -116,13 +101,13 @@ def _layer(net, name):
 def feature_maps(model, image, layer_names: list[str] | None = None) -> list[tuple[str, np.ndarray]]:
     """The (H, W, C) activations of each conv layer (or of `layer_names`) for one image,
     in network order, from one compiled pass of the unwrapped network."""
-    clf = Classifier.of(model)
+    clf = as_classifier(model)
     names = list(layer_names) if layer_names is not None else conv_layers(clf)
     if not names:
         return []
     for name in names:
         if not _is_spatial(_layer(clf.network, name)):
-            raise ExplainError(f"layer {name!r} has no (H, W, C) output to show as feature maps.")
+            raise ExplainError("explain.err.not_spatial_maps", name=name)
     return clf.feature_maps(image, names)
 
 
@@ -147,7 +132,7 @@ def gradcam_layer(model) -> str:
     net = _network(model)
     convs = conv_layers(net)
     if not convs:
-        raise ExplainError(f"model {net.name!r} has no convolutional layer, so Grad-CAM does not apply.")
+        raise ExplainError("explain.err.no_conv", name=net.name)
     layers_ = net.layers
     index = [layer.name for layer in layers_].index(convs[-1])
     grid = _output_shape(layers_[index])[1:3]
@@ -193,16 +178,16 @@ def grad_cam(model, image: np.ndarray, class_index: int | None = None, layer_nam
     `model` is a keras.Model or a `Classifier`; the gradients come from the Classifier's
     compiled two-output model (public Keras API only)."""
     if method not in ("element", "classic"):
-        raise ExplainError("method must be 'element' or 'classic'.")
-    clf = Classifier.of(model)
+        raise ExplainError("explain.err.cam_method")
+    clf = as_classifier(model)
     x = as_input(image, single=True)
     if class_index is None:
         class_index = int(np.argmax(clf.probabilities(x)[0]))
     if not 0 <= int(class_index) < NUM_CLASSES:
-        raise ExplainError(f"class_index must be between 0 and {NUM_CLASSES - 1}, got {class_index}.")
+        raise ExplainError("explain.err.class_index", high=NUM_CLASSES - 1, got=class_index)
     layer_name = layer_name or gradcam_layer(clf)
     if not _is_spatial(_layer(clf.network, layer_name)):
-        raise ExplainError(f"layer {layer_name!r} has no (H, W, C) output; Grad-CAM needs a spatial layer.")
+        raise ExplainError("explain.err.not_spatial_cam", name=layer_name)
     batch = np.concatenate([x, x[:, :, ::-1]]) if clf.flip_tta else x
     a, g = clf.activations_and_gradients(batch, int(class_index), layer_name)
     cam = _cam(a[0], g[0], method)
@@ -220,14 +205,14 @@ def penultimate_features(model, images, batch_size: int = 500, max_dims: int | N
     as given. With `max_dims`, wider features (e.g. a large Flatten) are reduced batch by
     batch with a fixed sparse random projection, which keeps distances roughly intact and
     memory bounded. (`batch_size` is kept for callers; the Classifier picks its batches.)"""
-    return Classifier.of(model).features(images, max_dims=max_dims)
+    return as_classifier(model).features(images, max_dims=max_dims)
 
 
 def features_and_probabilities(model, images, batch_size: int = 500,
                                max_dims: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """`penultimate_features` and the model's own (N, 10) probabilities from one pass of the
     network (two for a flip-TTA wrapper: the image and its mirror)."""
-    return Classifier.of(model).features(images, max_dims=max_dims, with_probabilities=True)
+    return as_classifier(model).features(images, max_dims=max_dims, with_probabilities=True)
 
 
 def embedding_sample(labels: np.ndarray, n: int = 2000, seed: int = 0) -> np.ndarray:
@@ -262,7 +247,7 @@ def project(features: np.ndarray, method: str = "pca", random_state: int = 0) ->
     from sklearn.decomposition import PCA
     features = np.asarray(features, dtype=np.float32)
     if features.ndim != 2 or len(features) < 3:
-        raise ExplainError(f"need at least 3 feature vectors as an (N, D) array, got shape {features.shape}.")
+        raise ExplainError("explain.err.features", shape=features.shape)
     if method == "pca":
         pca = PCA(n_components=2, random_state=random_state).fit(features)
         return Projection(pca.transform(features).astype(np.float32), "pca", pca)
@@ -279,67 +264,9 @@ def project(features: np.ndarray, method: str = "pca", random_state: int = 0) ->
             coords = TSNE(n_components=2, perplexity=perplexity, init="pca", max_iter=500,
                           random_state=random_state).fit_transform(reduced)
         return Projection(coords.astype(np.float32), "tsne")
-    raise ExplainError("method must be 'pca' or 'tsne'.")
+    raise ExplainError("explain.err.projection")
 
 
 def project_2d(features: np.ndarray, method: str = "pca", random_state: int = 0) -> np.ndarray:
     """(N, D) features -> (N, 2) float32 coordinates by PCA or t-SNE (see `project`)."""
     return project(features, method, random_state).coords
-
-
-# --- pictures (uint8 arrays, ready for st.image or PIL) -----------------------------------
-
-def _scale_each(maps: np.ndarray) -> np.ndarray:
-    """(C, H, W) -> each map scaled to [0, 1] on its own (flat maps become 0)."""
-    lo = maps.min(axis=(1, 2), keepdims=True)
-    hi = maps.max(axis=(1, 2), keepdims=True)
-    span = np.where(hi - lo > 1e-12, hi - lo, 1.0)
-    return np.where(hi - lo > 1e-12, (maps - lo) / span, 0.0)
-
-
-def tile(maps: np.ndarray, columns: int | None = None, scale: int = 4, gap: int = 1) -> np.ndarray:
-    """(C, H, W) maps -> one grey uint8 grid image, each map scaled to its own range and
-    enlarged `scale` times (nearest neighbour), with a `gap`-pixel white border between."""
-    maps = np.asarray(maps, dtype=np.float32)
-    if maps.ndim != 3 or maps.shape[0] == 0:
-        return np.zeros((1, 1), np.uint8)
-    c, h, w = maps.shape
-    columns = columns or int(np.ceil(np.sqrt(c)))
-    rows = int(np.ceil(c / columns))
-    cells = np.repeat(np.repeat(_scale_each(maps), scale, axis=1), scale, axis=2)
-    ch, cw = h * scale, w * scale
-    grid = np.ones((rows * (ch + gap) + gap, columns * (cw + gap) + gap), np.float32)
-    for i in range(c):
-        r, k = divmod(i, columns)
-        grid[gap + r * (ch + gap): gap + r * (ch + gap) + ch, gap + k * (cw + gap): gap + k * (cw + gap) + cw] = cells[i]
-    return (grid * 255).round().astype(np.uint8)
-
-
-def enlarge(image: np.ndarray, scale: int = 8) -> np.ndarray:
-    """Nearest-neighbour enlargement of an (H, W[, 3]) image (28x28 pixels stay crisp)."""
-    return np.repeat(np.repeat(np.asarray(image), scale, axis=0), scale, axis=1)
-
-
-# A perceptual colour map (anchors of matplotlib's 'inferno'), interpolated in NumPy.
-_INFERNO = np.array([[0, 0, 4], [40, 11, 84], [101, 21, 110], [159, 42, 99], [212, 72, 66],
-                     [245, 125, 21], [250, 193, 39], [252, 255, 164]], np.float32)
-
-
-def colorize(values: np.ndarray) -> np.ndarray:
-    """Values in [0, 1] -> uint8 RGB with the inferno colour map (dark = 0, yellow = 1)."""
-    v = np.clip(np.asarray(values, np.float32), 0, 1) * (len(_INFERNO) - 1)
-    lo = np.floor(v).astype(int)
-    hi = np.minimum(lo + 1, len(_INFERNO) - 1)
-    frac = (v - lo)[..., None]
-    return (_INFERNO[lo] * (1 - frac) + _INFERNO[hi] * frac).round().astype(np.uint8)
-
-
-def overlay(image: np.ndarray, heat: np.ndarray, alpha: float = 0.75, scale: int = 8) -> np.ndarray:
-    """A (28, 28) image in [0, 1] (or uint8) with a (28, 28) heat map in [0, 1] laid over it,
-    as an enlarged uint8 RGB picture: the hotter a place, the more of the colour map shows."""
-    img = _as_batch(image, single=True)[0, :, :, 0]
-    heat = np.clip(np.asarray(heat, np.float32), 0, 1)
-    grey = np.repeat(img[..., None] * 255.0, 3, axis=-1)
-    weight = (alpha * np.sqrt(heat))[..., None]
-    mixed = (1 - weight) * grey + weight * colorize(heat).astype(np.float32)
-    return enlarge(mixed.round().astype(np.uint8), scale)

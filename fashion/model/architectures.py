@@ -13,10 +13,10 @@ from typing import Callable
 import numpy as np
 
 from fashion.backend import keras
+from fashion.data import NUM_CLASSES
 from fashion.errors import ConfigError
 
 INPUT_SHAPE = (28, 28, 1)
-NUM_CLASSES = 10
 
 
 @dataclass(frozen=True)

@@ -5,21 +5,17 @@ pass, one rule for reaching the network inside a wrapper, and one lock.
 
     clf = Classifier.load("models/fashion_mnist_cnn.keras")
     p = clf.probabilities(x_test)                 # (N, 10), exactly the model's own output
-    cam = clf.grad_cam(image, class_index=3)      # (28, 28) in [0, 1]
+    feats = clf.features(x_test[:100])            # (100, D): what its classifier reads
 
-## Input convention
-Inside, images are what the model takes: float32 (N, 28, 28, 1) in [0, 1]. `as_input`
-converts at the boundary, and every public method goes through it: uint8 arrays (0-255)
-are divided by 255, a missing channel axis is added, a single (28, 28) image becomes a
-batch of one. Anything else (another size, values outside [0, 1]) is refused with a
-`ClassifierError` that says what was expected.
+## Conventions (fashion/model/network.py)
+Every public method takes images through `as_input` (float32 (N, 28, 28, 1) in [0, 1]) and
+looks inside through `unwrap`: features, feature maps and Grad-CAM are the network's;
+probabilities are always the whole model's.
 
-## The network inside a wrapper
-`models.with_flip_tta` saves a model that averages the prediction on an image and on its
-mirror image; it holds the trained network as one nested model. `unwrap` is the one rule
-that finds it: a model whose only content is a single nested model (and no convolution of
-its own) is a wrapper, and its network is that nested model (recursively). Features,
-feature maps and Grad-CAM are the network's; probabilities are always the whole model's.
+## One Classifier, passed explicitly
+A Classifier is built once per loaded model by whoever loads it (`Classifier.load`, or
+`Classifier(model)` for a model in hand) and handed to everything that infers with it;
+there is no lookup from a Keras model to "its" Classifier.
 
 ## Compiled, batched, locked
 Every pass is a `tf.function` with a fixed input signature (None, 28, 28, 1), traced once
@@ -34,116 +30,30 @@ from __future__ import annotations
 
 import os
 import threading
-import weakref
 from pathlib import Path
 
 import numpy as np
 
 from fashion.backend import keras, tf
-from fashion.model.registry import load_model
+from fashion.data import NUM_CLASSES
+from fashion.errors import ClassifierError
+from fashion.model.network import (
+    IMAGE_SHAPE,
+    as_input,
+    feature_source,
+    halves_mean,
+    head,
+    is_flip_tta,
+    logsumexp,
+    network_input,
+    unwrap,
+)
+from fashion.model.safe_load import load_model
 
-NUM_CLASSES = 10
-IMAGE_SHAPE = (28, 28, 1)
 # Inference batches of 64: TensorFlow keeps the working memory of the largest batch it has
 # run, so batches of 250 (mirrored: 500) held ~50 MB more in the server and in every
 # training worker, at no measurable gain in speed for these small networks.
 BATCH_SIZE = 64
-CONV_LAYERS = ("Conv2D", "SeparableConv2D", "DepthwiseConv2D")
-TTA_MIRROR = "tta_mirror"          # the mirror layer's name in models.with_flip_tta
-
-
-class ClassifierError(ValueError):
-    """The model or the input cannot be used; the message says why and what to do."""
-
-
-# --- the one input convention ------------------------------------------------------------
-
-def as_input(images, single: bool = False) -> np.ndarray:
-    """uint8 (0-255) or float ([0, 1]) images, (28, 28), (28, 28, 1), (N, 28, 28) or
-    (N, 28, 28, 1) -> float32 (N, 28, 28, 1) in [0, 1]. With single=True exactly one image
-    is expected."""
-    a = np.asarray(images)
-    a = a.astype(np.float32) / 255.0 if a.dtype == np.uint8 else a.astype(np.float32, copy=False)
-    if single:
-        if a.shape == IMAGE_SHAPE:
-            a = a[..., 0]
-        if a.shape != (28, 28):
-            raise ClassifierError(f"expected one 28x28 image, got an array of shape {a.shape}.")
-        a = a[None]
-    else:
-        if a.shape == (28, 28) or a.shape == IMAGE_SHAPE:
-            a = a.reshape(1, 28, 28)
-        if a.ndim == 4 and a.shape[-1] == 1:
-            a = a[..., 0]
-        if a.ndim != 3 or a.shape[1:] != (28, 28):
-            raise ClassifierError(f"expected a batch of 28x28 images (N, 28, 28), got shape {a.shape}.")
-    if a.size and (not np.isfinite(a).all() or a.min() < -1e-6 or a.max() > 1 + 1e-6):
-        raise ClassifierError("image values must lie in [0, 1] (floats) or 0-255 (uint8).")
-    return np.ascontiguousarray(np.clip(a, 0.0, 1.0)[..., None])
-
-
-# --- the network inside a model ------------------------------------------------------------
-
-def unwrap(model):
-    """The network to look inside: the model itself, or, for a wrapper around one nested
-    model and no convolution of its own (e.g. the flip-TTA wrapper), that nested model
-    (recursively)."""
-    nested = [layer for layer in model.layers if isinstance(layer, keras.Model)]
-    own_convs = [layer for layer in model.layers if type(layer).__name__ in CONV_LAYERS]
-    if len(nested) == 1 and not own_convs:
-        return unwrap(nested[0])
-    return model
-
-
-def is_flip_tta(model) -> bool:
-    """True for a `models.with_flip_tta` wrapper (averages the image and its mirror)."""
-    names = {layer.name for layer in model.layers}
-    return TTA_MIRROR in names and unwrap(model) is not model
-
-
-def network_input(net):
-    try:
-        inputs = net.inputs
-    except (AttributeError, ValueError):
-        inputs = None
-    if not inputs:
-        raise ClassifierError(f"model {net.name!r} has no defined input; build it with keras.Input((28, 28, 1)).")
-    return inputs[0]
-
-
-def output_layer(net):
-    """The layer that produces the network's output."""
-    try:
-        out = net.outputs[0]
-    except (AttributeError, IndexError, TypeError, ValueError):
-        return net.layers[-1]
-    for layer in reversed(net.layers):
-        try:
-            if layer.output is out:
-                return layer
-        except (AttributeError, ValueError):   # a layer called more than once has no single output
-            continue
-    return net.layers[-1]
-
-
-def last_dense(net):
-    """The last Dense layer (the classifier), or None."""
-    dense = [layer for layer in net.layers if type(layer).__name__ == "Dense"]
-    return dense[-1] if dense else None
-
-
-def head(net) -> tuple[str, object]:
-    """How class scores before the softmax are had: ('dense', layer) for a final Dense with
-    softmax (logits = its input @ kernel + bias), ('input', layer) for a final softmax layer
-    (logits = its input), else ('output', None): only the probabilities are known."""
-    last = output_layer(net)
-    kind = type(last).__name__
-    act = getattr(getattr(last, "activation", None), "__name__", "")
-    if kind == "Dense" and act == "softmax" and len(last.input.shape) == 2:
-        return "dense", last
-    if kind == "Softmax" or (kind == "Activation" and act == "softmax"):
-        return "input", last
-    return "output", None
 
 
 def _spec():
@@ -152,8 +62,10 @@ def _spec():
 
 # --- the Classifier --------------------------------------------------------------------------
 
-_BY_MODEL: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_BY_MODEL_LOCK = threading.RLock()
+def as_classifier(model) -> "Classifier":
+    """The Classifier given, or a new one for a bare keras.Model. Nothing is remembered, so
+    a caller that infers more than once builds its Classifier once and passes that."""
+    return model if isinstance(model, Classifier) else Classifier(model)
 
 
 class Classifier:
@@ -171,9 +83,6 @@ class Classifier:
         self.batches_run = 0            # forward batches so far (how tests see that a store was reused)
         self._lock = threading.RLock()
         self._functions: dict = {}
-        self._memo: dict = {}
-        with _BY_MODEL_LOCK:
-            _BY_MODEL[model] = self
 
     # -- construction --
 
@@ -181,22 +90,6 @@ class Classifier:
     def load(cls, path: str | os.PathLike, batch_size: int = BATCH_SIZE) -> "Classifier":
         """Load a .keras file (size-checked, safe mode, no custom objects)."""
         return cls(load_model(path), path=path, batch_size=batch_size)
-
-    @classmethod
-    def of(cls, model) -> "Classifier":
-        """The Classifier of a keras.Model (made once per model object), or the Classifier given."""
-        if isinstance(model, Classifier):
-            return model
-        with _BY_MODEL_LOCK:            # two sessions asking at once still share one
-            found = _BY_MODEL.get(model)
-            return found if found is not None else cls(model)
-
-    def memo(self, key, compute):
-        """A value computed once per Classifier (e.g. a reference statistic of the model)."""
-        with self._lock:
-            if key not in self._memo:
-                self._memo[key] = compute()
-            return self._memo[key]
 
     # -- compiled passes --
 
@@ -213,9 +106,7 @@ class Classifier:
         def build():
             net = self.network
             kind, last = head(net)
-            dense = last_dense(net)
-            feature_source = dense if dense is not None else output_layer(net)
-            outputs = {"features": feature_source.input}
+            outputs = {"features": feature_source(net).input}
             if kind == "input":
                 outputs["logits"] = last.input
             elif kind == "output":
@@ -288,7 +179,7 @@ class Classifier:
             fn = self._model_function()
             return np.concatenate(self._batches(x, lambda b: np.asarray(fn(b), np.float32)))
         _, probs, _ = self._network_scores(x, mirrored=self.flip_tta, want_features=False)
-        return np.concatenate([_halves_mean(p) if self.flip_tta else p for p in probs])
+        return np.concatenate([halves_mean(p) if self.flip_tta else p for p in probs])
 
     def logits(self, images) -> np.ndarray | None:
         """The network's class scores before the softmax (N, 10), or None when it has none."""
@@ -307,12 +198,12 @@ class Classifier:
             return np.zeros((0, NUM_CLASSES), np.float32), None
         if not self.exact:
             p = self.probabilities(np.concatenate([x, x[:, :, ::-1]]))
-            return _halves_mean(p), None
+            return halves_mean(p), None
         _, probs, logits = self._network_scores(x, mirrored=True, want_features=False)
-        probs = np.concatenate([_halves_mean(p) for p in probs])
+        probs = np.concatenate([halves_mean(p) for p in probs])
         if logits[0] is None:
             return probs, None
-        energy = np.concatenate([_halves_mean(logsumexp(np.asarray(z, np.float64))) for z in logits])
+        energy = np.concatenate([halves_mean(logsumexp(np.asarray(z, np.float64))) for z in logits])
         return probs, energy
 
     def features(self, images, max_dims: int | None = None,
@@ -342,12 +233,12 @@ class Classifier:
             probs = None
             if with_probabilities:
                 probs = (np.asarray(model_fn(batch), np.float32) if model_fn is not None else
-                         _halves_mean(np.asarray(out["probabilities"], np.float32)) if mirrored else
+                         halves_mean(np.asarray(out["probabilities"], np.float32)) if mirrored else
                          np.asarray(out["probabilities"], np.float32))
             return feats, probs
 
         # about 80 MB of features per batch, whatever the width
-        dims = int(np.prod(_feature_source(self.network).input.shape[1:]))
+        dims = int(np.prod(feature_source(self.network).input.shape[1:]))
         size = max(1, min(self.batch_size * 2, 20_000_000 // max(dims, 1)))
         parts = self._batches(x, run, size)
         width = max_dims if (max_dims and dims > max_dims) else dims
@@ -381,7 +272,7 @@ class Classifier:
         try:
             return self.network.get_layer(name)
         except ValueError:
-            raise ClassifierError(f"the network has no layer named {name!r}.") from None
+            raise ClassifierError("classifier.err.no_layer", name=name) from None
 
     def activations_and_gradients(self, images: np.ndarray, class_index: int, layer_name: str):
         """(activations, gradients) of the named layer, both (N, H, W, C), for the class
@@ -415,24 +306,3 @@ class Classifier:
             a, g = fn(images, np.int32(class_index))
             self.batches_run += 1
         return np.asarray(a, np.float32), np.asarray(g, np.float32)
-
-
-def _feature_source(net):
-    dense = last_dense(net)
-    return dense if dense is not None else output_layer(net)
-
-
-def _halves_mean(a: np.ndarray) -> np.ndarray:
-    """(2N, ...) = [x; mirror x] -> (N, ...) mean of the two halves."""
-    n = len(a) // 2
-    return (a[:n] + a[n:]) / 2
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def logsumexp(z: np.ndarray) -> np.ndarray:
-    m = z.max(axis=1)
-    return m + np.log(np.exp(z - m[:, None]).sum(axis=1))

@@ -21,26 +21,37 @@ pictures it has never been trained on, how its own signals relate to being right
     sure      P(right) >= threshold, the lowest threshold at which the answers it
               calls sure were right at least TARGET_PRECISION of the time
 
-Fitting takes a few seconds (about 6,000 small inputs through the network); it is done
-once per model and kept with it (Classifier.memo). Where the arrays are missing the caller
-falls back to its own rule.
+Fitting takes a few seconds (about 6,000 small inputs through the network): a `Judge` is
+fitted once per model and kept by whoever holds the model (the app: st.cache_resource; the
+command line: for the run), then passed in with the Classifier:
+
+    judge = Judge().fit(classifier)
+    judge.energy_reference_, judge.calibration_       # the fitted state
+    probs, z, p_right, threshold, unfamiliar = judge.assess(classifier, x, found)
+
+Where the calibration pictures are missing, `calibration_` is None and the caller falls
+back to its own rule.
 """
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from fashion.data import DatasetError, load
+from fashion.data import load
+from fashion.errors import DatasetError
 from fashion.paths import REAL_PHOTOS_DIR
+from fashion.photos.energy import REFERENCE_IMAGES, photo_scores, reference_energy
 from fashion.photos.photoset import PhotoSetError, shipped
 
 NON_GARMENTS = REAL_PHOTOS_DIR / "non_garments.npz"
 TARGET_PRECISION = 0.92     # a margin over the 90 % promised: the held-out set is a few hundred photos
 MAX_OTHER_SURE = 0.03       # of pictures with no right answer (non-garments, hats...) allowed to be 'sure'
 Z_CLIP = 8.0
+FEATURE_DIMS = 256          # the features the distance signal compares, projected to at most this width
 
 
 @dataclass
@@ -240,7 +251,7 @@ def _signals(scores, embed, data: CalibrationSet):
 
 def calibrate(scores, embed=None, data: CalibrationSet | None = None) -> Calibration | None:
     """Fit a model's calibration; `scores(x)` -> (probabilities, z or None) as in
-    fashion.photos.predict.photo_scores, `embed(images)` -> (N, D) the features its classifier
+    fashion.photos.energy.photo_scores, `embed(images)` -> (N, D) the features its classifier
     reads (Classifier.features). None where there is nothing to calibrate on."""
     data = data if data is not None else calibration_set()
     if data is None or len(data.images) < 50:
@@ -286,3 +297,81 @@ def sure_report(scores, embed=None, data: CalibrationSet | None = None, folds: i
             "accuracy_all": float(right[garment].mean()),
             "non_garments": int(ng.sum()), "non_garments_sure": int((sure & ng).sum()),
             "no_class_photos": int(no_class.sum()), "no_class_sure": int((sure & no_class).sum())}
+
+
+# --- the fitted judge of one model ---------------------------------------------------------------
+
+class Judge:
+    """The not-sure judge of one model, fitted once and kept (scikit-learn style): `fit`
+    returns the judge, whose fitted state is `energy_reference_` (the network's usual
+    energy, or None) and `calibration_` (a Calibration, or None without calibration
+    pictures). A lock makes a fit in progress on one thread the one every other waits for."""
+
+    def __init__(self, data: CalibrationSet | None = None, reference_images: int = REFERENCE_IMAGES):
+        self.data = data                            # None: the shipped calibration pictures
+        self.reference_images = reference_images
+        self.warm_up_thread: threading.Thread | None = None
+        self._lock = threading.RLock()
+        self._start_lock = threading.Lock()
+
+    def fit(self, classifier) -> "Judge":
+        """Measure the network's usual energy, then fit its calibration (a few seconds)."""
+        with self._lock:
+            reference = reference_energy(classifier, self.reference_images)
+            calibration = calibrate(lambda x: photo_scores(classifier, x, reference),
+                                    lambda x: classifier.features(x, max_dims=FEATURE_DIMS), self.data)
+            self.energy_reference_, self.calibration_ = reference, calibration
+        return self
+
+    @property
+    def is_fitted(self) -> bool:
+        return hasattr(self, "calibration_")
+
+    def fit_once(self, classifier) -> "Judge":
+        """`fit` unless already fitted; a fit running on another thread is waited for."""
+        with self._lock:
+            if not self.is_fitted:
+                self.fit(classifier)
+        return self
+
+    def scores(self, classifier, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(probabilities, energy z-score or None) for (N, 28, 28) inputs in [0, 1]."""
+        return photo_scores(classifier, x, self._fitted().energy_reference_)
+
+    def assess(self, classifier, x: np.ndarray, found: np.ndarray):
+        """(probabilities, z, P(right) or None, threshold or None, unfamiliar (N,) bool or None)
+        for (N, 28, 28) inputs and their found flags."""
+        probs, z = self.scores(classifier, x)
+        cal = self.calibration_
+        if cal is None:
+            return probs, z, None, None, None
+        distance = (cal.reference.similarity(classifier.features(x, max_dims=FEATURE_DIMS))
+                    if cal.reference is not None else None)
+        return probs, z, cal.probability(probs, z, found, distance), cal.threshold, cal.unfamiliar(distance)
+
+    def warm_up(self, classifier) -> None:
+        """Pay now what the first photo would otherwise pay: the fit and the tracing of the
+        compiled passes (2-3 s of CPU on a laptop core)."""
+        self.fit_once(classifier)
+        self.assess(classifier, np.zeros((1, 28, 28), np.float32), np.array([True]))
+
+    def start_warm_up(self, classifier) -> threading.Thread:
+        """`warm_up` on a daemon thread, started once per judge (`warm_up_thread`; asking again
+        returns it). A failure is left for the foreground call, which explains it."""
+        def run() -> None:
+            try:
+                self.warm_up(classifier)
+            except Exception:
+                pass
+
+        with self._start_lock:
+            if self.warm_up_thread is None:
+                self.warm_up_thread = threading.Thread(target=run, name="fashion-warm-up", daemon=True)
+                self.warm_up_thread.start()
+            return self.warm_up_thread
+
+    def _fitted(self) -> "Judge":
+        if not self.is_fitted:
+            raise RuntimeError("this Judge is not fitted yet: call fit(classifier) or fit_once(classifier) first")
+        return self
+

@@ -17,7 +17,8 @@ and the first HOLDOUT_SHARE of them (at least one) are held out.
 
 Limits, refused with i18n-keyed OwnPhotosError before any training: at least
 MIN_PER_CLASS photos in every class used, at most MAX_PER_CLASS per class, photo files of at
-most MAX_PHOTO_BYTES, zips of at most MAX_ZIP_BYTES / MAX_ZIP_FILES.
+most MAX_PHOTO_BYTES, zips of at most MAX_ZIP_BYTES / MAX_ZIP_FILES / MAX_ZIP_PIXELS. A photo
+that cannot be kept (already in its class, or its class full) is skipped before it is decoded.
 """
 from __future__ import annotations
 
@@ -31,16 +32,21 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 
 from fashion.data import CLASS_NAMES, NUM_CLASSES, class_names
-from fashion.errors import StudioError
+from fashion.errors import PhotoError, StudioError
 from fashion.i18n import t
+from fashion.photos.decode import ACCEPTED_EXTENSIONS, decoded_pixels
 from fashion.photos.photoset import PhotoSet, cache_dir, process_file
-from fashion.photos.pipeline import ACCEPTED_EXTENSIONS, PhotoError, preprocess
+from fashion.photos.pipeline import preprocess
 
 MIN_PER_CLASS = 6                  # fewer cannot be split into something to learn from and something to test on
 MAX_PER_CLASS = 60                 # a class's session stays small; a minute of fine-tuning is enough for this many
 MAX_PHOTO_BYTES = 15 * 1024 * 1024  # one photo (a phone JPEG is 2-8 MB)
 MAX_ZIP_BYTES = 200 * 1024 * 1024   # the whole zip, packed and unpacked
 MAX_ZIP_FILES = 10 * MAX_PER_CLASS
+# The pixels a zip's photos may make the decoder work through (a JPEG's counted at its draft
+# scale, ~0.75 M for a 12 MP phone photo): the slowest decoding measured (a palette PNG with
+# transparency, ~50 M pixels/s on one core) gets through 1 G in ~20 s; 600 phone photos are ~450 M.
+MAX_ZIP_PIXELS = 1_000_000_000
 HOLDOUT_SHARE = 0.25               # of each class's photos, never trained on
 
 
@@ -103,6 +109,30 @@ def process_bytes(data: bytes) -> tuple[np.ndarray, bool]:
         raise OwnPhotosError("own.error.photo_too_big", mb=len(data) // 2**20, limit=MAX_PHOTO_BYTES // 2**20)
     result = preprocess(data)
     return (result.model_input * 255).round().astype(np.uint8), bool(result.found)
+
+
+def file_key(data: bytes) -> str:
+    """A file's identity: SHA-256 of its bytes (finds a file added twice before decoding it)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def admit(kept: list[dict], label: int, name: str, data: bytes, dedupe: bool = True) -> tuple[dict | None, str]:
+    """One photo for the class `label`, given the photos already kept ([{label, key, file, ...}]):
+    (the photo to keep: {label, name, image, found, key, file}, "") or (None, "duplicate" |
+    "class_full"). The same file in the class and a full class are told before decoding;
+    dedupe=False (a webcam shot is always a new photo) skips the duplicate checks. Raises
+    StudioError (keyed) for a file that cannot be used."""
+    mine = [p for p in kept if p["label"] == label]
+    fkey = file_key(data)
+    if dedupe and any(p.get("file") == fkey for p in mine):
+        return None, "duplicate"
+    if len(mine) >= MAX_PER_CLASS:
+        return None, "class_full"
+    image, found = process_bytes(data)
+    key = image_key(image)
+    if dedupe and any(p["key"] == key for p in mine):
+        return None, "duplicate"
+    return {"label": int(label), "name": name, "image": image, "found": found, "key": key, "file": fkey}, ""
 
 
 def image_key(image: np.ndarray) -> str:
@@ -229,7 +259,9 @@ def read_zip(data: bytes) -> list[tuple[int, str, bytes]]:
     """[(class, 'folder/file', bytes)] of the photos in a zip of class-named folders (at
     any depth: the folder right above each photo names its class). Refuses a file that is
     no zip, folder names that are no class, and zips above the size caps, before
-    unpacking more than the caps allow."""
+    unpacking more than the caps allow, and zips whose photos would make the decoder work
+    through more than MAX_ZIP_PIXELS (read from each header; every distinct file counts,
+    since photos that turn out the same never fill a class), before decoding any."""
     if len(data) > MAX_ZIP_BYTES:
         raise OwnPhotosError("own.error.zip_too_big", limit=MAX_ZIP_BYTES // 2**20)
     try:
@@ -260,7 +292,7 @@ def read_zip(data: bytes) -> list[tuple[int, str, bytes]]:
         raise OwnPhotosError("own.error.zip_too_many", count=len(photos), limit=MAX_ZIP_FILES)
     if sum(m.file_size for _, m, _ in photos) > MAX_ZIP_BYTES:
         raise OwnPhotosError("own.error.zip_too_big", limit=MAX_ZIP_BYTES // 2**20)
-    out = []
+    out, budget, seen = [], 0, set()
     for label, m, name in photos:
         if m.file_size > MAX_PHOTO_BYTES:
             raise OwnPhotosError("own.error.photo_too_big", mb=m.file_size // 2**20, limit=MAX_PHOTO_BYTES // 2**20)
@@ -272,6 +304,12 @@ def read_zip(data: bytes) -> list[tuple[int, str, bytes]]:
         if len(content) > MAX_PHOTO_BYTES:
             raise OwnPhotosError("own.error.photo_too_big", mb=len(content) // 2**20, limit=MAX_PHOTO_BYTES // 2**20)
         out.append((label, name, content))
+        fkey = (label, file_key(content))
+        if fkey not in seen:                        # a file twice in a class is decoded once at most
+            seen.add(fkey)
+            budget += decoded_pixels(content)       # from the header, nothing decoded
+            if budget > MAX_ZIP_PIXELS:
+                raise OwnPhotosError("own.error.zip_too_many_pixels", limit=MAX_ZIP_PIXELS // 1_000_000)
     return out
 
 

@@ -32,10 +32,11 @@ from typing import Callable
 
 import numpy as np
 
-from fashion.errors import StudioError
+from fashion.errors import PhotoError, StudioError
 from fashion.files import write_bytes
 from fashion.paths import REAL_PHOTOS_DIR, photo_cache_dir
-from fashion.photos.pipeline import ACCEPTED_EXTENSIONS, PIPELINE_VERSION, PhotoError, preprocess
+from fashion.photos.decode import ACCEPTED_EXTENSIONS
+from fashion.photos.pipeline import PIPELINE_VERSION, preprocess
 
 # T-shirt/top 0, Trouser 1, Pullover 2, Dress 3, Coat 4, Sandal 5, Shirt 6, Sneaker 7, Bag 8, Ankle boot 9
 ACCEPT: dict[str, frozenset[int]] = {

@@ -1,8 +1,10 @@
 """Classify photos with a model, and say when not to trust the answer: the shared core of
 the Photo page and `python -m fashion predict`.
 
-    predictions = classify_photos(model, ["a.jpg", "b.png"])   # Prediction objects
-    rows = classify_files(model, ["a.jpg", "b.png"])           # JSON-ready dicts
+    classifier = Classifier.load(path)
+    judge = Judge().fit(classifier)                                 # once per model, kept
+    predictions = classify_photos(classifier, judge, ["a.jpg", "b.png"])   # Prediction objects
+    rows = classify_files(classifier, judge, ["a.jpg", "b.png"])           # JSON-ready dicts
 
 Each photo goes through fashion.photos.pipeline.preprocess (photo -> 28x28). All inputs are
 classified in one batch, each seen twice (as is and mirrored: a garment's left and right
@@ -11,19 +13,17 @@ are interchangeable) and the two answers averaged.
 ## Not sure
 A CNN trained on Fashion-MNIST answers one of its 10 classes even for a hat, and its top
 probability alone hardly differs between a shirt and a hat. What does differ is how much
-evidence the network finds at all: the *energy* logsumexp(logits) (Liu et al., 2020,
-"Energy-based out-of-distribution detection") is high when the input shows the features
-the network learned, and low for things it never saw. We express a photo's energy as a
-z-score against the same network's energies on real Fashion-MNIST test images (so the
-rule carries over to any model in the registry), turn it into a "familiarity" in [0, 1]
-with a logistic curve, and define
+evidence the network finds at all: its energy as a z-score against Fashion-MNIST
+(fashion/photos/energy.py), turned into a "familiarity" in [0, 1] with a logistic curve.
+Where the model's Judge has a calibration (fashion/photos/judge.py), confidence is its
+calibrated P(right); without one, the uncalibrated rule is
 
     confidence = top-class probability x familiarity      (x 0.5 if no garment was found)
 
-The answer is presented as sure when a garment was found and confidence >= SURE_THRESHOLD;
-otherwise the reason is given (no garment found / unfamiliar to the network / torn between
-two classes). `confidence` is exactly the number the rule compares and the one the CLI
-prints. The curve and threshold were calibrated on phone photos of hats, shorts and
+The answer is presented as sure when a garment was found and confidence reaches the
+threshold; otherwise the reason is given (no garment found / unfamiliar to the network /
+torn between two classes). `confidence` is exactly the number the rule compares and the one
+the CLI prints. The curve and threshold were calibrated on phone photos of hats, shorts and
 skirts (no Fashion-MNIST class) against phone photos of the ten classes.
 """
 from __future__ import annotations
@@ -34,53 +34,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fashion.data import class_names, load
+from fashion.data import class_names
+from fashion.errors import PhotoError
 from fashion.i18n import t
-from fashion.model.classifier import Classifier, logsumexp
-from fashion.photos.judge import calibrate
-from fashion.photos.pipeline import PhotoError, PhotoResult, preprocess
+from fashion.photos.judge import Judge
+from fashion.photos.pipeline import PhotoResult, preprocess
 
 SURE_THRESHOLD = 0.45
 FAMILIARITY_Z0 = -2.0        # energy z-score at which familiarity is 0.5
 FAMILIARITY_SLOPE = 3.0      # steepness of the logistic curve
 NOT_FOUND_PENALTY = 0.5
-REFERENCE_IMAGES = 2000      # Fashion-MNIST test images that set the network's usual energy
-
-
-# --- the network's scores (all inference is the model's Classifier) --------------------------
-
-def _reference_energy(clf) -> tuple[float, float] | None:
-    """(median, std) of the network's energy on Fashion-MNIST test images, or None when the
-    network has no logits or the dataset is not here."""
-    try:
-        logits = clf.logits(load().x_test[:REFERENCE_IMAGES])
-    except Exception:                # no dataset here: fall back to probabilities alone
-        return None
-    if logits is None:
-        return None
-    energy = logsumexp(logits.astype(np.float64))
-    return float(np.median(energy)), float(max(np.std(energy), 1e-6))
-
-
-def photo_scores(model, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """(probabilities (N, 10), energy z-score (N,) or None) for (N, 28, 28) inputs in [0, 1]:
-    each seen as is and mirrored, both answers averaged (the Classifier's mirror_scores),
-    the energy set against the network's usual energy on Fashion-MNIST."""
-    clf = Classifier.of(model)
-    probs, energy = clf.mirror_scores(x)
-    if energy is None:
-        return probs, None
-    reference = clf.memo("predict.energy_reference", lambda: _reference_energy(clf))
-    if reference is None:
-        return probs, None
-    median, std = reference
-    return probs, (energy - median) / std
-
-
-def scorer(model):
-    """photo_scores bound to one model: scorer(model)(x) -> (probabilities, z or None)."""
-    clf = Classifier.of(model)
-    return lambda x: photo_scores(clf, x)
 
 
 # --- one photo's answer -------------------------------------------------------------------------
@@ -132,57 +95,19 @@ def familiarity_of(z: float | None) -> float | None:
     return float(1.0 / (1.0 + np.exp(-FAMILIARITY_SLOPE * (z - FAMILIARITY_Z0))))
 
 
-def calibration_of(model):
-    """The model's calibration (fashion/calibration.py), fitted once per model; None where
-    the calibration pictures are missing (then the rule below stands alone)."""
-    clf = Classifier.of(model)
-    return clf.memo("predict.calibration",
-                    lambda: calibrate(lambda x: photo_scores(clf, x), lambda x: clf.features(x, max_dims=256)))
+def warm_up_in_background(classifier, judge: Judge) -> threading.Thread:
+    """Fit the judge and trace the classifier's passes on a daemon thread, once per judge
+    (the Photo page calls this when it opens, so a class of 20 uploading at once is not
+    queued behind the calibration fit)."""
+    return judge.start_warm_up(classifier)
 
 
-def calibrated(model, x: np.ndarray, found: np.ndarray):
-    """(probabilities, z, P(right) or None, threshold or None, unfamiliar (N,) bool or None)
-    for (N, 28, 28) inputs."""
-    clf = Classifier.of(model)
-    probs, z = photo_scores(clf, x)
-    cal = calibration_of(model)
-    if cal is None:
-        return probs, z, None, None, None
-    distance = cal.reference.similarity(clf.features(x, max_dims=256)) if cal.reference is not None else None
-    return probs, z, cal.probability(probs, z, found, distance), cal.threshold, cal.unfamiliar(distance)
-
-
-def warm_up(model) -> None:
-    """Pay now what the first photo would otherwise pay: tracing the compiled passes, the
-    network's usual energy and the calibration fit (2-3 s of CPU on a laptop core)."""
-    calibrated(model, np.zeros((1, 28, 28), np.float32), np.array([True]))
-
-
-def warm_up_in_background(model) -> threading.Thread:
-    """Start warm_up once per model, on a daemon thread (the Photo page calls this when it
-    opens, so a class of 20 uploading at once is not queued behind the calibration fit).
-    A failure is left for the foreground call, which explains it."""
-    clf = Classifier.of(model)
-
-    def run() -> None:
-        try:
-            warm_up(clf)
-        except Exception:
-            pass
-
-    def start() -> threading.Thread:
-        thread = threading.Thread(target=run, name="fashion-warm-up", daemon=True)
-        thread.start()
-        return thread
-    return clf.memo("predict.warm_up", start)
-
-
-def judge(probabilities: np.ndarray, result: PhotoResult, z: float | None = None,
-          calibrated: tuple | None = None) -> tuple:
+def verdict(probabilities: np.ndarray, result: PhotoResult, z: float | None = None,
+            calibrated: tuple | None = None) -> tuple:
     """The not-sure rule for one photo -> (label, confidence, familiarity, sure, reason).
 
     With `calibrated` = (P(right), threshold, unfamiliar or None) from the model's
-    calibration (fashion/calibration.py), confidence is that probability, sure means
+    calibration (Judge.assess), confidence is that probability, sure means
     P(right) >= threshold, and "may not be one of the 10 classes" is said only of inputs
     less like what the network learned from than 19 garment photos in 20; without it, the
     uncalibrated rule of the module docstring."""
@@ -234,25 +159,27 @@ def prepare(source, name: str | None = None) -> Prediction:
         return Prediction(file=name, error=("photo.error.unreadable", {}))
 
 
-def classify(model, predictions: list[Prediction]) -> list[Prediction]:
-    """Classify every prepared photo in one batch and judge each (fills them in place)."""
+def classify(classifier, judge: Judge, predictions: list[Prediction]) -> list[Prediction]:
+    """Classify every prepared photo in one batch and judge each (fills them in place). The
+    judge is fitted first if it is not yet (a fit running on another thread is waited for)."""
     todo = [p for p in predictions if p.result is not None and not p.error]
     if todo:
-        probs, z, p_right, threshold, unfamiliar = calibrated(model, np.stack([p.result.model_input for p in todo]),
-                                                              np.array([p.result.found for p in todo]))
+        judge.fit_once(classifier)
+        probs, z, p_right, threshold, unfamiliar = judge.assess(
+            classifier, np.stack([p.result.model_input for p in todo]), np.array([p.result.found for p in todo]))
         for j, pred in enumerate(todo):
             pred.probabilities = probs[j]
             pred.threshold = threshold
             (pred.label, pred.confidence, pred.familiarity, pred.sure,
-             pred.reason) = judge(probs[j], pred.result, None if z is None else float(z[j]),
-                                  None if p_right is None else
-                                  (float(p_right[j]), threshold, None if unfamiliar is None else bool(unfamiliar[j])))
+             pred.reason) = verdict(probs[j], pred.result, None if z is None else float(z[j]),
+                                    None if p_right is None else
+                                    (float(p_right[j]), threshold, None if unfamiliar is None else bool(unfamiliar[j])))
     return predictions
 
 
-def classify_photos(model, sources, names: list[str] | None = None) -> list[Prediction]:
+def classify_photos(classifier, judge: Judge, sources, names: list[str] | None = None) -> list[Prediction]:
     """Preprocess each photo (path, bytes or upload), classify them in one batch, judge each."""
-    return classify(model, [prepare(src, names[i] if names else None) for i, src in enumerate(sources)])
+    return classify(classifier, judge, [prepare(src, names[i] if names else None) for i, src in enumerate(sources)])
 
 
 def nearest_example(images: np.ndarray, labels: np.ndarray, model_input: np.ndarray, label: int) -> int:
@@ -266,7 +193,7 @@ def nearest_example(images: np.ndarray, labels: np.ndarray, model_input: np.ndar
     return int(idx[int(np.argmin(d))])
 
 
-def classify_files(model, files, lang: str = "en") -> list[dict]:
+def classify_files(classifier, judge: Judge, files, lang: str = "en") -> list[dict]:
     """One JSON-ready dict per file, in order: file, label, name, confidence, sure, reason,
     probabilities; or file and error (what is wrong, in words)."""
-    return [p.to_row(lang) for p in classify_photos(model, files)]
+    return [p.to_row(lang) for p in classify_photos(classifier, judge, files)]

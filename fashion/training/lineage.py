@@ -144,9 +144,9 @@ def plan(card_path, workdir, output, check: Callable[[list[str]], None] | None =
         start = _flag_value(args, "--init-from") if i == 0 else str(stages[-1].output)
         target = output if i == total - 1 else workdir / f"stage{i}.keras"
         resume = workdir / f"stage{i}.checkpoint"
-        args = _without(args, REWRITTEN, ("--json",))   # --name: --output names the file
+        args = _without(args, REWRITTEN, ("--json", "--force"))   # --name: --output names the file
         args += (["--init-from", start] if start else []) + ["--output", str(target), "--resume-dir", str(resume),
-                                                             "--json"]
+                                                             "--force", "--json"]   # a stopped stage's model goes
         recorded = entry.get("test_accuracy")
         recorded = float(recorded) if isinstance(recorded, (int, float)) and not isinstance(recorded, bool) else None
         stages.append(Stage(i, total, str(entry.get("what", "")), entry["command"], tuple(args), target, resume,

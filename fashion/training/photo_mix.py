@@ -27,8 +27,8 @@ import numpy as np
 
 from fashion.backend import keras, tf
 from fashion.errors import TrainingFailed
-from fashion.model.classifier import unwrap
-from fashion.model.registry import load_model
+from fashion.model.network import unwrap
+from fashion.model.safe_load import load_model
 from fashion.photos.photoset import PhotoSet
 from fashion.training.augmentation import augment_photos
 

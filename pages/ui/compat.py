@@ -6,7 +6,7 @@ script has called st.navigation, and offers no public switch for that: see
 leave_pages_folder_mode below. And after every script or fragment run Streamlit calls
 keras.backend.clear_session(), with no setting to turn it off: see
 keep_keras_between_runs. The browser identity cookie uses the public st.components.v2
-API (pages/common.py).
+API (pages/ui/session.py).
 """
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import streamlit as st
+
+FRAME = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 
 
 def pages_folder_mode() -> bool:
@@ -43,12 +45,18 @@ def leave_pages_folder_mode(frame: Path) -> None:
         st.stop()
 
 
+def run_through_frame() -> None:
+    """The first call of every page: when Streamlit ran the page alone (see
+    leave_pages_folder_mode), run it through the app's frame instead, and stop."""
+    leave_pages_folder_mode(FRAME)
+
+
 def keep_keras_between_runs() -> None:
     """Skip Streamlit's keras.backend.clear_session() after each run; keep its other clean-up.
 
     Streamlit's script runner calls `_clean_problem_modules()` after every script and
     fragment run; for Keras that is `clear_session()`, a full garbage collection and a
-    reset of Keras' global state. Training no longer runs in the server (fashion/jobs.py),
+    reset of Keras' global state. Training no longer runs in the server (fashion/runs/manager.py),
     but the server still answers students with Keras models held in st.cache_resource,
     and each clean-up costs about 0.26 s of CPU holding the GIL (measured with the shipped
     model loaded and warmed up; the same as a gc.collect(2), which is why

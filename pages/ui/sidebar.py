@@ -1,0 +1,111 @@
+"""The sidebar's own boxes (drawn by streamlit_app.py): the projector-mode toggle and
+the teacher's box (its passphrase form with the wait after wrong tries, and the teacher's
+controls)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from fashion import preferences
+from fashion.model import registry
+from pages.ui.models import active_model_path
+from pages.ui.session import (
+    browser_prefs,
+    is_teacher,
+    job_manager,
+    lock_teacher,
+    set_browser_prefs,
+    teacher_available,
+    teacher_wait,
+    tr,
+    unlock_teacher,
+    wait_text,
+)
+from pages.ui.widgets import PROJECTOR_KEY
+
+
+def projector_sidebar() -> None:
+    """The projector-mode toggle, remembered for this browser like the model."""
+    ss = st.session_state
+    if PROJECTOR_KEY not in ss:
+        try:
+            ss[PROJECTOR_KEY] = bool(browser_prefs().get("projector", False))
+        except Exception:  # no stored preferences yet (or unreadable): off
+            ss[PROJECTOR_KEY] = False
+    ss["projector_choice"] = ss[PROJECTOR_KEY]
+
+    def changed() -> None:
+        ss[PROJECTOR_KEY] = bool(ss["projector_choice"])
+        try:
+            set_browser_prefs(projector=ss[PROJECTOR_KEY])
+        except Exception:  # kept for this session at least
+            pass
+
+    st.sidebar.toggle(tr("sidebar.projector"), key="projector_choice", help=tr("sidebar.projector_help"),
+                      on_change=changed)
+
+
+def teacher_unlock_form() -> None:
+    """The passphrase form. Wrong tries make the next ones wait (per browser, address and
+    server): while a wait is in force the box says how long, and a try is refused unchecked."""
+    with st.form("teacher_unlock", clear_on_submit=True, border=False):
+        given = st.text_input(tr("teacher.passphrase"), type="password", key="teacher_pass")
+        submitted = st.form_submit_button(tr("teacher.unlock"))
+    if submitted:
+        outcome = unlock_teacher(given)
+        if outcome.ok:
+            st.rerun()
+        if not outcome.refused:
+            st.error(tr("teacher.wrong"))
+    wait = teacher_wait()
+    if wait > 0:
+        st.error(tr("teacher.locked", wait=wait_text(wait)), icon=":material/timer:")
+
+
+def clear_queue_button() -> None:
+    """The teacher's one click against a flood of runs: every waiting run is cancelled."""
+    waiting = job_manager().counts()["queued"]
+    if waiting and st.button(tr("teacher.clear_queue", count=waiting), key="teacher_clear_queue",
+                             help=tr("teacher.clear_queue_help"), icon=":material/playlist_remove:"):
+        st.toast(tr("teacher.queue_cleared", count=job_manager().cancel_queued(teacher=True)))
+        st.rerun()
+
+
+def teacher_sidebar() -> None:
+    """The sidebar's teacher box: unlock with the passphrase; then set the class's default
+    model, delete models trained in class and cancel every waiting run (runs are stopped
+    one by one on Train)."""
+    with st.sidebar.expander(tr("teacher.title"), expanded=False):
+        if not teacher_available():
+            st.caption(tr("teacher.unavailable"))
+            return
+        if not is_teacher():
+            teacher_unlock_form()
+            return
+        st.success(tr("teacher.on"))
+        clear_queue_button()
+        store = preferences.store()
+        default = store.class_default()
+        if default:
+            st.caption(tr("teacher.default_is", name=Path(default).stem))
+        active = active_model_path()
+        if active and active != default and st.button(tr("teacher.set_default"), key="teacher_default"):
+            store.set_class_default(active)
+            st.rerun()
+        user_models = [m for m in registry.list_models().models if not m.shipped]
+        if user_models:
+            by_path = {str(m.path): m for m in user_models}
+            doomed = st.selectbox(tr("teacher.delete"), list(by_path), format_func=lambda p: by_path[p].display_name,
+                                  key="teacher_delete_pick")
+            if st.button(tr("teacher.delete_button"), key="teacher_delete", icon=":material/delete:"):
+                registry.delete_model(by_path[doomed])
+                if store.class_default() == doomed:
+                    store.set_class_default(None)
+                st.toast(tr("teacher.deleted", name=by_path[doomed].display_name))
+                st.rerun()
+        else:
+            st.caption(tr("teacher.no_user_models"))
+        if st.button(tr("teacher.lock"), key="teacher_lock"):
+            lock_teacher()
+            st.rerun()
