@@ -26,15 +26,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from classroom import PHOTO_TYPES, ProtocolClient, pick_photos  # noqa: E402
-from server import StreamlitServer, rss_mb  # noqa: E402
+from server import StreamlitServer  # noqa: E402
 
 
 async def add_photo(client: ProtocolClient, uploader_id: str, photo: Path, kept: list) -> float:
     """Upload one photo; with `kept` (the uploader's earlier files) the new one joins them,
     as a multi-file uploader does in a browser. Returns seconds until the answer."""
+    import uuid
+
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.WidgetStates_pb2 import WidgetState
-    import uuid
     t0 = time.monotonic()
     request_id = uuid.uuid4().hex
     future = asyncio.get_running_loop().create_future()

@@ -219,3 +219,16 @@ def test_a_zip_is_bounded_by_the_pixels_its_headers_announce(decodes, monkeypatc
     assert e.value.key == "own.error.zip_too_many_pixels"
     assert "million pixels" in e.value.message("en") and "millones de píxeles" in e.value.message("es")
     assert not decodes
+
+
+def test_an_iphone_24_megapixel_heic_photo_is_still_answered():
+    """iPhones (15 and later) save 24 MP HEIC photos by default: the decoding bound must
+    let a student's phone photo through (dec.MAX_PIXELS_HEIF)."""
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    ramp = np.linspace(0, 220, 6048, dtype=np.float32)[None, :, None]
+    image = np.broadcast_to(ramp, (4032, 6048, 3)).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(image).save(buf, format="HEIF", quality=50)
+    result = pipeline.preprocess(buf.getvalue())
+    assert result.model_input.shape == (28, 28)

@@ -88,7 +88,8 @@ def run_notebook(path, workdir, photos_dir):
     nb = nbformat.read(path, as_version=4)
     at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
     nb.cells.insert(at + 1, nbformat.v4.new_code_cell(
-        f"EPOCHS = 1\nTRAIN_SUBSET = 2000\nPHOTOS_DIR = {str(photos_dir)!r}"))
+        # figures inline whatever MPLBACKEND the test process hands the kernel
+        f"%matplotlib inline\nEPOCHS = 1\nTRAIN_SUBSET = 2000\nPHOTOS_DIR = {str(photos_dir)!r}"))
     nb.cells.append(nbformat.v4.new_code_cell(
         "import sys\nprint('fashion imported:', any(m.split('.')[0] == 'fashion' for m in sys.modules))"))
     NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}).execute()

@@ -66,7 +66,8 @@ def test_evaluate_shows_the_real_figures(lang, ref):
     assert clickable["type"] == "scatter" and len(clickable["customdata"]) == 100
     # the report button is there, in the page's language
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Download report" if lang == "en" else "Descargar informe"]
+    assert labels == (["Download report", "Download notebook (.ipynb)", "Download model (.zip)"] if lang == "en"
+                      else ["Descargar informe", "Descargar cuaderno (.ipynb)", "Descargar modelo (.zip)"])
 
 
 def keys_under(node) -> set:
@@ -96,7 +97,8 @@ def test_projector_mode_sets_the_matrix_beside_its_gallery_with_whole_labels(lan
     # the headline numbers keep their whole labels; the training time reads in minutes
     card = registry.read_card(registry.DEFAULT_MODEL.with_suffix(".json"))
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics[t("metric.fit_time", lang)] == fmt_duration(float(card["fit_seconds"]), lang)
+    # a model trained in stages: the time of the whole training (issue 24), not its last stage
+    assert metrics[t("metric.fit_time", lang)] == fmt_duration(float(card.get("fit_seconds_total", card["fit_seconds"])), lang)
     assert t("metric.fit_time", "es") == "Tiempo de entrenamiento"
 
 

@@ -39,6 +39,10 @@ MAX_PIXELS_JPEG = 120_000_000           # JPEGs are decoded at 1/2..1/8 scale (d
 # (STRIP_PIXELS) stays under 100 MB per upload; a 20 MP phone photo still fits.
 MAX_PIXELS_OTHER = 20_000_000
 MAX_DECODE_BYTES = 80 * 1024 * 1024     # what a decode may hold at once, as its header tells
+# The one exception: an iPhone writes 24 MP HEIC photos by default (iPhone 15 and later), and
+# libheif cannot decode at a reduced size; at 4.5 bytes a pixel that is ~110 MB while decoding.
+# A student's phone photo must work, so HEIF may go that far (and no further).
+MAX_PIXELS_HEIF = 25_000_000
 BOMB_PIXELS_OTHER = 50_000_000          # above this a non-JPEG is no photo at all: "bomb"
 MAX_SIDE = 30_000
 MAX_ASPECT = 12.0                       # width/height (or height/width) beyond this is no photo
@@ -122,6 +126,8 @@ def bytes_per_pixel(img: Image.Image, fmt: str) -> float:
 def max_pixels(img: Image.Image, fmt: str) -> int:
     """The most pixels an image of this format and kind may have: MAX_DECODE_BYTES of
     decoding, and never more than MAX_PIXELS_JPEG / MAX_PIXELS_OTHER."""
+    if fmt == "HEIF":
+        return MAX_PIXELS_HEIF
     cap = MAX_PIXELS_JPEG if _is_jpeg(fmt) else MAX_PIXELS_OTHER
     return min(cap, int(MAX_DECODE_BYTES / bytes_per_pixel(img, fmt)))
 

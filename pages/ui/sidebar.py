@@ -8,12 +8,14 @@ from pathlib import Path
 import streamlit as st
 
 from fashion import preferences
+from fashion.errors import StudioError
 from fashion.model import registry
 from pages.ui.models import active_model_path
 from pages.ui.session import (
     browser_prefs,
     is_teacher,
     job_manager,
+    lang,
     lock_teacher,
     set_browser_prefs,
     teacher_available,
@@ -22,6 +24,7 @@ from pages.ui.session import (
     unlock_teacher,
     wait_text,
 )
+from pages.ui.text import as_text
 from pages.ui.widgets import PROJECTOR_KEY
 
 
@@ -88,11 +91,15 @@ def teacher_sidebar() -> None:
         store = preferences.store()
         default = store.class_default()
         if default:
-            st.caption(tr("teacher.default_is", name=Path(default).stem))
+            st.caption(tr("teacher.default_is", name=as_text(Path(default).stem)))
         active = active_model_path()
         if active and active != default and st.button(tr("teacher.set_default"), key="teacher_default"):
-            store.set_class_default(active)
-            st.rerun()
+            try:
+                store.set_class_default(active)
+            except StudioError as e:    # DiskFull: the sidebar goes on and says why
+                st.warning(tr("disk.warn.preferences", error=e.message(lang())))
+            else:
+                st.rerun()
         user_models = [m for m in registry.list_models().models if not m.shipped]
         if user_models:
             by_path = {str(m.path): m for m in user_models}
@@ -102,7 +109,7 @@ def teacher_sidebar() -> None:
                 registry.delete_model(by_path[doomed])
                 if store.class_default() == doomed:
                     store.set_class_default(None)
-                st.toast(tr("teacher.deleted", name=by_path[doomed].display_name))
+                st.toast(tr("teacher.deleted", name=as_text(by_path[doomed].display_name)))
                 st.rerun()
         else:
             st.caption(tr("teacher.no_user_models"))
