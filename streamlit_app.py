@@ -19,9 +19,7 @@ from pages.ui.sidebar import projector_sidebar, teacher_sidebar
 
 
 def main() -> None:
-    """The page, run by Streamlit on every rerun: what it computes lives in this frame and
-    is freed when the run ends (a page's module namespace is a reference cycle with its
-    functions, so anything kept there waits for a full garbage collection)."""
+    """The page's work, freed when the run ends (why: tests/test_architecture.py)."""
     keep_keras_between_runs()           # Streamlit's per-run keras clear_session costs the class ~0.4 s a run
     st.set_page_config(page_title="Fashion-MNIST CNN Studio", page_icon="👕", layout="wide")
     current = lang()                    # the browser's locale decides until the sidebar choice

@@ -196,9 +196,11 @@ class ProtocolClient:
     def exceptions(self) -> list[str]:
         return [e.exception.message[:200] for e in self.elements.values() if e.WhichOneof("type") == "exception"]
 
-    async def upload(self, uploader_id: str, photo: Path) -> None:
+    async def upload(self, uploader_id: str, photo: Path, kept: list | None = None) -> None:
         """What the frontend does for a file_uploader: ask for an upload URL, PUT the file,
-        rerun with the uploader's new state."""
+        rerun with the uploader's new state. With `kept` (the uploader's earlier files, as
+        (name, size, urls); the new one is appended) the new file joins them, as a
+        multi-file uploader does."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.WidgetStates_pb2 import WidgetState
         request_id = uuid.uuid4().hex
@@ -220,10 +222,13 @@ class ProtocolClient:
             headers={"X-Xsrftoken": self.http.cookies.get(XSRF_COOKIE, "")}, timeout=self.timeout)
         if put.status_code != 204 and put.status_code != 200:
             raise RuntimeError(f"upload PUT answered {put.status_code}: {put.text[:200]}")
+        kept = [] if kept is None else kept
+        kept.append((photo.name, len(data), urls))
         state = WidgetState(id=uploader_id)
-        info = state.file_uploader_state_value.uploaded_file_info.add()
-        info.name, info.size, info.file_id = photo.name, len(data), urls.file_id
-        info.file_urls.CopyFrom(urls)
+        for name, size, file_urls in kept:
+            info = state.file_uploader_state_value.uploaded_file_info.add()
+            info.name, info.size, info.file_id = name, size, file_urls.file_id
+            info.file_urls.CopyFrom(file_urls)
         await self.rerun([state])
 
     async def close(self) -> None:

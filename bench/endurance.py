@@ -25,42 +25,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from classroom import PHOTO_TYPES, ProtocolClient, pick_photos  # noqa: E402
+from classroom import ProtocolClient, pick_photos  # noqa: E402
 from server import StreamlitServer  # noqa: E402
 
 
 async def add_photo(client: ProtocolClient, uploader_id: str, photo: Path, kept: list) -> float:
-    """Upload one photo; with `kept` (the uploader's earlier files) the new one joins them,
-    as a multi-file uploader does in a browser. Returns seconds until the answer."""
-    import uuid
-
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    """Upload one photo beside the uploader's `kept` files; seconds until the answer."""
     t0 = time.monotonic()
-    request_id = uuid.uuid4().hex
-    future = asyncio.get_running_loop().create_future()
-    client._pending[request_id] = future
-    back = BackMsg()
-    back.file_urls_request.request_id = request_id
-    back.file_urls_request.session_id = client.session_id
-    back.file_urls_request.file_names.append(photo.name)
-    await client._send(back)
-    response = await asyncio.wait_for(future, client.timeout)
-    urls = response.file_urls[0]
-    data = photo.read_bytes()
-    put = await asyncio.to_thread(
-        client.http.put, client.base_url + urls.upload_url,
-        files={"file": (photo.name, data, PHOTO_TYPES[photo.suffix.lower()])},
-        headers={"X-Xsrftoken": client.http.cookies.get("_streamlit_xsrf", "")}, timeout=client.timeout)
-    if put.status_code not in (200, 204):
-        raise RuntimeError(f"upload PUT answered {put.status_code}")
-    kept.append((photo.name, len(data), urls))
-    state = WidgetState(id=uploader_id)
-    for name, size, file_urls in kept:
-        info = state.file_uploader_state_value.uploaded_file_info.add()
-        info.name, info.size, info.file_id = name, size, file_urls.file_id
-        info.file_urls.CopyFrom(file_urls)
-    await client.rerun([state])
+    await client.upload(uploader_id, photo, kept)
     if not any(a.format in (2, 4) for a in client.alerts()):
         raise RuntimeError("no answer: " + "; ".join(a.body[:100] for a in client.alerts())[:300])
     return time.monotonic() - t0

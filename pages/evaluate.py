@@ -56,9 +56,7 @@ def _draw(ev):
 
 
 def main() -> None:
-    """The page, run by Streamlit on every rerun: what it computes lives in this frame and
-    is freed when the run ends (a page's module namespace is a reference cycle with its
-    functions, so anything kept there waits for a full garbage collection)."""
+    """The page's work, freed when the run ends (why: tests/test_architecture.py)."""
     BLUE, RED, GREY, ORANGE = "#1f77b4", "#d62728", "#9e9e9e", "#ff7f0e"
     st.title(tr("nav.evaluate"))
     st.write(tr("eval.intro"))

@@ -315,9 +315,7 @@ def render_job(job: Job) -> None:
 
 
 def main() -> None:
-    """The page, run by Streamlit on every rerun: what it computes lives in this frame and
-    is freed when the run ends (a page's module namespace is a reference cycle with its
-    functions, so anything kept there waits for a full garbage collection)."""
+    """The page's work, freed when the run ends (why: tests/test_architecture.py)."""
     st.title(tr("nav.own"))
     st.caption(tr("own.intro", minimum=op.MIN_PER_CLASS))
     st.info(tr("own.privacy", limit=op.MAX_PER_CLASS, mb=op.MAX_PHOTO_BYTES // 2**20), icon=":material/lock:")

@@ -236,9 +236,7 @@ def answer_all(sources: list[tuple[str, bytes]], content: list[str], net, judge,
 
 
 def main() -> None:
-    """The page, run by Streamlit on every rerun: what it computes lives in this frame and
-    is freed when the run ends (a page's module namespace is a reference cycle with its
-    functions, so anything kept there waits for a full garbage collection)."""
+    """The page's work, freed when the run ends (why: tests/test_architecture.py)."""
     st.title(tr("nav.photo"))
     st.caption(tr("photo.intro"))
     net = classifier()

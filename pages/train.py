@@ -25,9 +25,7 @@ run_through_frame()
 
 
 def main() -> None:
-    """The page, run by Streamlit on every rerun: what it computes lives in this frame and
-    is freed when the run ends (a page's module namespace is a reference cycle with its
-    functions, so anything kept there waits for a full garbage collection)."""
+    """The page's work, freed when the run ends (why: tests/test_architecture.py)."""
     st.title(tr("train.title"))
     prepare_form()
     _config = form_config()
