@@ -129,6 +129,7 @@ class ProtocolClient:
         self.ws = None
         self.session_id: str | None = None
         self.elements: dict[tuple, object] = {}      # delta path -> Element of the last full run
+        self.fragments: dict[tuple, str] = {}        # delta path -> the st.fragment that drew it ("": none)
         self._pending: dict[str, asyncio.Future] = {}
         self._finished: asyncio.Queue = asyncio.Queue()
         self._reader: asyncio.Task | None = None
@@ -156,6 +157,7 @@ class ProtocolClient:
                 self.elements = {}
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 self.elements[tuple(msg.metadata.delta_path)] = msg.delta.new_element
+                self.fragments[tuple(msg.metadata.delta_path)] = msg.delta.fragment_id
             elif kind == "file_urls_response":
                 future = self._pending.pop(msg.file_urls_response.response_id, None)
                 if future and not future.done():
@@ -166,13 +168,16 @@ class ProtocolClient:
     async def _send(self, back) -> None:
         await self.ws.send(back.SerializeToString())
 
-    async def rerun(self, widgets: list | None = None) -> None:
-        """Run the page script with these widget states and wait until the run finishes."""
+    async def rerun(self, widgets: list | None = None, fragment_id: str = "") -> None:
+        """Run the page script with these widget states and wait until the run finishes; with
+        fragment_id, run only that st.fragment, as the frontend does for a widget inside one."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
         back = BackMsg()
         back.rerun_script.page_name = self.page
         back.rerun_script.query_string = ""
+        if fragment_id:
+            back.rerun_script.fragment_id = fragment_id
         for w in widgets or []:
             back.rerun_script.widget_states.widgets.append(w)
         while not self._finished.empty():
@@ -181,6 +186,8 @@ class ProtocolClient:
         await self._send(back)
         while True:
             status = await asyncio.wait_for(self._finished.get(), self.timeout)
+            if fragment_id and status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                return
             if status != ForwardMsg.FINISHED_EARLY_FOR_RERUN and status != ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
                 return
 
@@ -231,11 +238,31 @@ class ProtocolClient:
             info.file_urls.CopyFrom(file_urls)
         await self.rerun([state])
 
+    def fragment_of(self, kind: str, element_id: str) -> str:
+        """The st.fragment the element `element_id` of the last run was drawn in ("" outside any)."""
+        return next((self.fragments.get(path, "") for path, e in self.elements.items()
+                     if e.WhichOneof("type") == kind and getattr(e, kind).id == element_id), "")
+
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()
         if self._reader is not None:
             self._reader.cancel()
+
+
+def component_states(component_id: str, state: dict | None = None, trigger: tuple | None = None) -> list:
+    """The widget states the frontend sends when an st.components.v2 component calls
+    setStateValue(name, value) (its whole state, as JSON, under the component's id) or
+    setTriggerValue(event, value) (a list of {event, value} under the component's trigger id)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    states = []
+    if state is not None:
+        states.append(WidgetState(id=component_id, json_value=json.dumps(state)))
+    if trigger is not None:
+        event, value = trigger
+        states.append(WidgetState(id=f"$$STREAMLIT_INTERNAL_KEY_{component_id}__events",
+                                  json_trigger_value=json.dumps([{"event": event, "value": value}])))
+    return states
 
 
 # --- the people ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Dataset: look at Fashion-MNIST before training anything. The 5x5 grid of seed 000,
+"""Dataset: look at Fashion-MNIST before training anything. The 5x5 grid of course notebook 000,
 one class at a time, class counts, mean images and the pixel-intensity histogram.
 The summaries are computed once per dataset (st.cache_data keyed by its source)."""
 import numpy as np
@@ -17,8 +17,6 @@ run_through_frame()
 
 # --- cached summaries (the arrays are passed unhashed; the source names the dataset) ----
 
-@st.cache_data(show_spinner=False)
-
 def source_in_words(source: str) -> str:
     """Where the images came from, in plain words: 'debian (/usr/share/...)' -> the
     Fashion-MNIST files installed on this computer (/usr/share/...)."""
@@ -26,6 +24,8 @@ def source_in_words(source: str) -> str:
     key = f"data.from.{kind}"
     return tr(key, folder=folder.rstrip(")")) if key in TABLE else str(source)
 
+
+@st.cache_data(show_spinner=False)
 def class_counts(source: str, _y_train, _y_test) -> tuple[np.ndarray, np.ndarray]:
     return np.bincount(_y_train, minlength=10), np.bincount(_y_test, minlength=10)
 
@@ -47,7 +47,8 @@ def main() -> None:
     """The page's work, freed when the run ends (why: tests/test_architecture.py)."""
     st.title(tr("nav.dataset"))
     st.write(tr("data.intro"))
-    data = dataset()
+    with st.spinner(tr("data.loading")):     # from disk, once per server (the first visit after a restart)
+        data = dataset()
     if data is None:
         st.stop()
     N, L = names(), lang()
@@ -75,8 +76,8 @@ def main() -> None:
     train_counts, test_counts = class_counts(data.source, data.y_train, data.y_test)
     fig = go.Figure([go.Bar(name=tr("data.split_train"), x=N, y=train_counts),
                      go.Bar(name=tr("data.split_test"), x=N, y=test_counts)])
-    fig.update_layout(barmode="group", height=330, margin=dict(t=20, b=10), yaxis_title=tr("data.images"),
-                      legend=dict(orientation="h", y=1.1))
+    fig.update_layout(barmode="group", height=330, margin={"t": 20, "b": 10}, yaxis_title=tr("data.images"),
+                      legend={"orientation": "h", "y": 1.1})
     st.plotly_chart(fig, key="counts_chart")
     if train_counts.min() == train_counts.max() and test_counts.min() == test_counts.max():
         st.caption(tr("data.counts_note", train=fmt_int(train_counts[0], L), test=fmt_int(test_counts[0], L)))
@@ -95,7 +96,7 @@ def main() -> None:
     log = c2.toggle(tr("data.log_scale"), value=True, key="hist_log")
     counts = intensity_histogram(data.source, None if hist_cls < 0 else hist_cls, data.x_train, data.y_train)
     fig = go.Figure(go.Bar(x=np.arange(256), y=counts, marker_color="#555", marker_line_width=0))
-    fig.update_layout(height=330, margin=dict(t=20, b=10), bargap=0, xaxis_title=tr("data.intensity"),
+    fig.update_layout(height=330, margin={"t": 20, "b": 10}, bargap=0, xaxis_title=tr("data.intensity"),
                       yaxis_title=tr("data.pixels"), yaxis_type="log" if log else "linear")
     st.plotly_chart(fig, key="hist_chart")
     total = counts.sum()

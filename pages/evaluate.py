@@ -17,10 +17,12 @@ from fashion.i18n.numbers import fmt_duration, fmt_int, fmt_num, fmt_pct, fmt_po
 from fashion.judging import charts, report
 from fashion.judging.story import story_of
 from fashion.model.architectures import summary_rows
+from pages.ui.chart_axes import percent_axis
 from pages.ui.compat import run_through_frame
 from pages.ui.display import to_display
 from pages.ui.downloads import take_home_buttons
 from pages.ui.models import active_card, active_model_path, dataset, evaluation, model, model_mtime, stored_evaluation
+from pages.ui.probability_bars import probability_bars
 from pages.ui.session import lang, names, tr
 from pages.ui.story_chart import epochs_text, render_whole_training, time_text
 from pages.ui.text import as_text
@@ -123,11 +125,11 @@ def main() -> None:
                 values = hist.get(key) or []
                 if values:
                     fig.add_scatter(x=list(range(1, len(values) + 1)), y=values, name=label, mode="lines+markers",
-                                    line=dict(color=colour, dash=dash))
+                                    line={"color": colour, "dash": dash})
             charts.style(fig, L, title=tr(f"common.{metric}"), x_title=tr("common.epoch"), y_title=tr(f"common.{metric}"),
                          projector=projector(), height=320)
-            if metric == "accuracy":
-                fig.update_yaxes(tickformat=".0%")
+            if metric == "accuracy":       # ticks written like the labels: "92 %", "92,5 %"
+                percent_axis(fig, L, values=[v for k in ("accuracy", "val_accuracy") for v in hist.get(k) or []])
             col.plotly_chart(fig, key=f"curve_{metric}")
         val_acc = hist.get("val_accuracy") or []
         if len(val_acc) >= 3 and val_acc[0] < 0.6 * max(val_acc):   # batch-norm statistics lag early on
@@ -170,20 +172,20 @@ def main() -> None:
     rows, cols_ = rows.ravel(), cols_.ravel()
     fig = go.Figure()
     fig.add_heatmap(z=np.sqrt(share), x=N, y=N, text=text, texttemplate="%{text}", colorscale="Blues", zmin=0, zmax=1,
-                    showscale=False, hoverinfo="skip", textfont=dict(size=charts.font_sizes(big)["cell"]))
+                    showscale=False, hoverinfo="skip", textfont={"size": charts.font_sizes(big)["cell"]})
     fig.add_scatter(x=[N[c] for c in cols_], y=[N[r] for r in rows], mode="markers", showlegend=False,
                     customdata=np.stack([rows, cols_, ev.confusion.ravel()], axis=1).tolist(),
                     hovertext=[tr("eval.hover_cell", true=N[r], pred=N[c], count=int(ev.confusion[r, c]),
                                   share=fmt_pct(share[r, c], L, 1)) for r, c in zip(rows, cols_)],
                     hovertemplate="%{hovertext}<extra></extra>",
-                    marker=dict(symbol="square", size=40, color="rgba(0,0,0,0)"),
-                    selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
+                    marker={"symbol": "square", "size": 40, "color": "rgba(0,0,0,0)"},
+                    selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}})
     fig.add_shape(type="rect", x0=pred_cls - 0.5, x1=pred_cls + 0.5, y0=true_cls - 0.5, y1=true_cls + 0.5,
-                  line=dict(color=ORANGE, width=3))
+                  line={"color": ORANGE, "width": 3})
     charts.style(fig, L, x_title=tr("common.predicted"), y_title=tr("common.true"), projector=big, legend_below=False)
-    fig.update_layout(height=500 if big else 560, margin=dict(t=10, b=10, l=10, r=10), hoverdistance=40,
-                      xaxis=dict(type="category", tickangle=-35, range=[-0.5, 9.5]),   # not padded for the
-                      yaxis=dict(type="category", range=[9.5, -0.5]))                    # click markers: top row first
+    fig.update_layout(height=500 if big else 560, margin={"t": 10, "b": 10, "l": 10, "r": 10}, hoverdistance=40,
+                      xaxis={"type": "category", "tickangle": -35, "range": [-0.5, 9.5]},   # not padded for the
+                      yaxis={"type": "category", "range": [9.5, -0.5]})                    # click markers: top row first
     matrix_side.plotly_chart(fig, key=chart_key, on_select="rerun", selection_mode="points",
                              config={"displayModeBar": False})
     c1, c2 = (gallery_side, gallery_side) if big else gallery_side.columns(2)   # narrow side: one above the other
@@ -202,9 +204,8 @@ def main() -> None:
             shown = idx[:CELL_IMAGES]
             st.caption(tr("eval.cell_showing", shown=len(shown)))
             P = ev.probabilities
-            pct = (lambda v: fmt_pct(v, L, 0).replace(" ", "\u00a0")) if big else (lambda v: fmt_pct(v, L, 0))
-            captions = [pct(P[k, pred_cls]) if true_cls == pred_cls        # narrow side: "86 %" never split
-                        else f"{pct(P[k, pred_cls])} ({pct(P[k, true_cls])})" for k in shown]
+            captions = [fmt_pct(P[k, pred_cls], L, 0) if true_cls == pred_cls      # gallery keeps "86 %" whole
+                        else f"{fmt_pct(P[k, pred_cls], L, 0)} ({fmt_pct(P[k, true_cls], L, 0)})" for k in shown]
             gallery(data.x_test[shown], captions, columns=3 if big else 10, scale=3 if big else 2)
     # --- per-class precision, recall, F1 ------------------------------------------------------------
     st.subheader(tr("eval.per_class"))
@@ -214,12 +215,14 @@ def main() -> None:
                            **{metric_names[m]: fmt_pct(r[m], L, 1) for m in ("precision", "recall")},
                            metric_names["f1"]: fmt_num(r["f1"], L), tr("common.support"): fmt_int(r["support"], L)}
                           for r in ev.per_class])
-    c1, c2 = st.columns([1, 1])
-    c1.dataframe(table, hide_index=True, key="per_class_table", width="stretch", height=38 + 35 * len(table))
+    c1, c2 = st.columns([11, 9])           # the table's five columns whole; all ten classes, no inner scrollbar
+    with c1.container(key="per_class"):
+        st.dataframe(table, hide_index=True, key="per_class_table", width="stretch", height="content")
     fig = go.Figure([go.Bar(name=metric_names[m], x=N, y=[r[m] for r in ev.per_class]) for m in ("precision", "recall", "f1")])
     charts.style(fig, L, y_title=tr("eval.per_class_axis"), projector=projector(), height=380)
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.12))
-    fig.update_yaxes(range=[0, 1.0], tickformat=".0%")
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.12})
+    fig.update_yaxes(range=[0, 1.0])
+    percent_axis(fig, L, 0.0, 1.0)
     c2.plotly_chart(fig, key="per_class_chart")
     weakest = diag.weakest[0]
     st.caption(tr("eval.weakest", name=N[weakest["class"]], f1=fmt_num(weakest["f1"], L), recall=fmt_pct(weakest["recall"], L, 1)))
@@ -228,7 +231,7 @@ def main() -> None:
     st.dataframe(pd.DataFrame([{tr("common.true"): N[p["true"]], tr("common.predicted"): N[p["predicted"]],
                                 tr("common.count"): fmt_int(p["count"], L), tr("eval.share"): fmt_pct(p["share"], L, 1)}
                                for p in ev.confused_pairs[:10]]),
-                 hide_index=True, key="pairs_table")
+                 hide_index=True, key="pairs_table", height="content")
     # --- most confident mistakes ------------------------------------------------------------------------
     st.subheader(tr("eval.mistakes"))
     st.caption(tr("eval.mistakes_help"))
@@ -251,9 +254,8 @@ def main() -> None:
     colours[true] = BLUE                       # a correct prediction is simply blue
     c1, c2 = st.columns([1, 3], vertical_alignment="center")
     c1.image(to_display(data.x_test[k], 8), caption=f"#{k}")
-    fig = go.Figure(go.Bar(x=N, y=probs.tolist(), marker_color=colours, text=[fmt_pct(v, L, 0) for v in probs], textposition="outside"))
-    fig.update_layout(height=320, margin=dict(t=10, b=10), yaxis=dict(range=[0, 1.15], title=tr("common.probability")))
-    c2.plotly_chart(fig, key="viewer_chart")
+    c2.plotly_chart(probability_bars(probs, N, colours, L, axis_title=tr("common.probability")), key="viewer_chart",
+                    config={"displayModeBar": False})
     if pred == true:
         c2.markdown(f":blue[{tr('eval.viewer_right', pred=N[pred], p=fmt_pct(probs[pred], L, 1))}]")
     else:

@@ -67,12 +67,9 @@ def main() -> None:
     """The page's work, freed when the run ends (why: tests/test_architecture.py)."""
     st.title(tr("nav.explain"))
     st.caption(tr("explain.intro"))
-    net = classifier()
     data = dataset()
-    if net is None or data is None:
+    if data is None:
         st.stop()
-    path = active_model_path()
-    mtime = model_mtime(path)
     class_names = names()
     photos = [p for p in (st.session_state.get("photo_inputs") or [])
               if isinstance(p, dict) and np.shape(p.get("input")) == (28, 28)]
@@ -95,9 +92,6 @@ def main() -> None:
         st.session_state["explain_seen_click"] = clicked
         st.session_state["explain_source"] = "test"
         st.session_state["explain_index"] = clicked
-    structure = safely(model_structure, path, mtime, net)
-    if structure is None:
-        st.stop()
     st.header(tr("explain.pick_header"))
     pick, show = st.columns([1, 2], gap="large")
     with pick:
@@ -127,6 +121,15 @@ def main() -> None:
     for key in KEPT:
         if key in st.session_state:
             st.session_state[f"kept_{key}"] = st.session_state[key]
+    with show, st.spinner(tr("model.loading")):   # the picker is up; a cold server starts TensorFlow here
+        net = classifier()
+    if net is None:
+        st.stop()
+    path = active_model_path()
+    mtime = model_mtime(path)
+    structure = safely(model_structure, path, mtime, net)
+    if structure is None:
+        st.stop()
     probs = safely(probabilities, path, mtime, net, image)
     if probs is None:
         st.stop()
@@ -144,7 +147,7 @@ def main() -> None:
         inner = structure["inner"]
         st.info(tr("explain.tta_note", name=tr(f"train.arch.{inner}") if f"train.arch.{inner}" in TABLE else inner))
     table = layer_table(structure["table"])
-    st.dataframe(table, hide_index=True, height=min(36 * (len(table) + 1) + 4, 520))
+    st.dataframe(table, hide_index=True, height="content")     # every layer, no inner scrollbar
     st.caption(tr("explain.total_params", count=num(structure["params"])))
     sections.start("filters", tr("explain.filters_header"))
     if not structure["convs"]:
@@ -180,7 +183,7 @@ def main() -> None:
                               format_func=lambda m: tr(f"explain.cam_{m}"))
         st.caption(tr("explain.cam_help", layer=cam_layer))
         runner_up = int(np.argsort(probs)[-2])
-        left, right = st.columns(2)
+        left, right = st.columns(2, gap="medium", vertical_alignment="bottom")   # the two maps side by side, level
         with left:
             cam = safely(grad_cam, path, mtime, net, image, predicted, cam_layer, method)
             if cam is not None:
@@ -228,7 +231,7 @@ def main() -> None:
                  for i in sel]
         fig.add_trace(go.Scatter(x=coords[sel, 0].tolist(), y=coords[sel, 1].tolist(), mode="markers",
                                  name=class_names[c], customdata=indices[sel].tolist(), text=hover, hovertemplate="%{text}<extra></extra>",
-                                 marker=dict(size=6, color=COLORS[c], opacity=0.75)))
+                                 marker={"size": 6, "color": COLORS[c], "opacity": 0.75}))
     star, placed = None, False
     pos = np.flatnonzero(indices == chosen_test) if chosen_test is not None else np.zeros(0, int)
     if pos.size:
@@ -241,10 +244,10 @@ def main() -> None:
     if star is not None:
         fig.add_trace(go.Scatter(x=[float(star[0])], y=[float(star[1])], mode="markers", name=tr("explain.map_chosen"),
                                  customdata=[int(chosen_test) if chosen_test is not None else -1], hoverinfo="skip",
-                                 marker=dict(symbol="star", size=22, color="#ffd400", line=dict(color="black", width=2))))
+                                 marker={"symbol": "star", "size": 22, "color": "#ffd400", "line": {"color": "black", "width": 2}}))
     axis = "explain.map_axis_pca" if method == "pca" else "explain.map_axis_tsne"
-    fig.update_layout(height=680, margin=dict(l=10, r=10, t=10, b=10),
-                      legend=dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.1, x=0),
+    fig.update_layout(height=680, margin={"l": 10, "r": 10, "t": 10, "b": 10},
+                      legend={"itemsizing": "constant", "orientation": "h", "yanchor": "top", "y": -0.1, "x": 0},
                       xaxis_title=tr(axis, n=1), yaxis_title=tr(axis, n=2), clickmode="event+select")
     map_col, detail_col = st.columns([3, 1], gap="medium")
     with map_col:

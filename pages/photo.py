@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from fashion.data import NUM_CLASSES
@@ -25,7 +24,10 @@ from fashion.photos import predict as pr
 from fashion.photos.judge import Judge
 from pages.ui.compat import run_through_frame
 from pages.ui.display import enlarge, overlay
+from pages.ui.live_camera import kept_sources, live_section, live_toggle, switch_off_live
 from pages.ui.models import active_card, active_model_path, classifier, dataset, model_mtime
+from pages.ui.probability_bars import probability_bars
+from pages.ui.scores import top_scores
 from pages.ui.session import lang, names, tr
 from pages.ui.text import as_text, file_name
 from pages.ui.widgets import scroll_into_view
@@ -80,13 +82,11 @@ def model_name(path: str) -> str:
 # --- one photo ----------------------------------------------------------------------------------
 
 def probability_chart(pred: pr.Prediction, class_names: list[str], key: str) -> None:
+    """The network's ten scores as horizontal bars, the class names on the left (readable on a
+    phone); no number on the bars: the answer's one number is its confidence."""
     colours = ["#1f77b4" if k == pred.label else "#b0b0b0" for k in range(NUM_CLASSES)]
-    fig = go.Figure(go.Bar(x=class_names, y=[float(p) for p in pred.probabilities], marker_color=colours,
-                           text=[pct(p) for p in pred.probabilities], textposition="outside",
-                           hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
-    fig.update_layout(height=260, margin=dict(l=10, r=10, t=10, b=10),
-                      yaxis=dict(range=[0, 1.15], tickformat=".0%", title=tr("photo.probability")),
-                      xaxis=dict(tickangle=-30))
+    fig = probability_bars(pred.probabilities, class_names, colours, lang(), axis_title=tr("photo.probability"),
+                           values_on_bars=False)
     st.plotly_chart(fig, key=key, config={"displayModeBar": False})
 
 
@@ -114,8 +114,7 @@ def show_prediction(i: int, pred: pr.Prediction, digest: str, net, path: str, mt
             reason = pred.reason_text(lang())
             st.warning(tr("photo.not_sure", reason=reason[:1].upper() + reason[1:], name=name,
                           confidence=pct(pred.confidence)))
-        for k, p in pred.top(3):
-            st.progress(float(p), text=f"{class_names[k]} · {pct(p)}")
+        top_scores(pred, class_names)
         st.caption(tr("photo.answered_by", model=as_text(model_name(path))))
 
         # Lazy: the steps, the nearest example, all ten scores and Grad-CAM are computed only
@@ -239,7 +238,8 @@ def main() -> None:
     """The page's work, freed when the run ends (why: tests/test_architecture.py)."""
     st.title(tr("nav.photo"))
     st.caption(tr("photo.intro"))
-    net = classifier()
+    with st.spinner(tr("model.loading")):     # a cold server starts TensorFlow here: say so, never a blank page
+        net = classifier()
     if net is None:
         st.stop()
     path = active_model_path()
@@ -252,12 +252,16 @@ def main() -> None:
         uploads = st.file_uploader(tr("photo.upload"), type=UPLOAD_TYPES, accept_multiple_files=True,
                                    key="photo_upload", help=tr("photo.upload_help"))
     with cam_col:
-        use_camera = st.toggle(tr("photo.camera_on"), key="photo_camera_on")
+        live_on = live_toggle("photo_camera_on")
+        use_camera = st.toggle(tr("photo.camera_on"), key="photo_camera_on",
+                               on_change=switch_off_live, args=("photo_camera_on",))
         shot = st.camera_input(tr("photo.camera"), key="photo_camera") if use_camera else None
     st.caption(tr("photo.tips"))
+    live_section(net, judge, class_names)      # the live camera, while its toggle is on
     sources = [(f.name, f.getvalue()) for f in (uploads or [])]
     if shot is not None:
         sources.append((tr("photo.camera_name"), shot.getvalue()))
+    sources += kept_sources()                  # frames kept from the live camera
     if not sources:
         st.info(tr("photo.empty"))
         st.stop()
@@ -273,7 +277,8 @@ def main() -> None:
     order = list(range(len(predictions)))[::-1]
     if tuple(content) != st.session_state.get("_photo_seen", ()):
         st.session_state["_photo_seen"] = tuple(content)
-        scroll_to_newest(tuple(content))
+        if not live_on:                        # the live camera keeps the screen; its kept frame is below
+            scroll_to_newest(tuple(content))
     shown = 0
     for rank, i in enumerate(order):
         pred = predictions[i]

@@ -13,7 +13,7 @@ import streamlit as st
 from pages.ui.compat import run_through_frame
 from pages.ui.following import followed_job
 from pages.ui.session import is_teacher, tr
-from pages.ui.train_compare import render_compare
+from pages.ui.train_compare import COMPARE_OPEN, render_compare
 from pages.ui.train_form import form_config, form_problems, prepare_form, render_settings
 from pages.ui.train_live import JOB_KEY, SCROLL_KEY, render_all_runs, render_live
 from pages.ui.train_start import render_start
@@ -42,9 +42,12 @@ def main() -> None:
             scroll_into_view("tr_live_run", nonce=str(job.id))   # right after Start (the page may be scrolled down)
         if job.active:
             st.caption(tr("train.busy_hint"))
-    render_settings(_config, _problems)
-    with st.expander(tr("train.tab_compare"), icon=":material/compare_arrows:"):
-        render_compare()
+    render_settings(_config, _problems)        # drawn only while open: the first row paints at once
+    compare = st.expander(tr("train.tab_compare"), icon=":material/compare_arrows:", key=COMPARE_OPEN,
+                          on_change="rerun")
+    if compare.open:                           # its chart and table are drawn only while open too
+        with compare:
+            render_compare()
     st.caption(tr("train.intro"))
 
 

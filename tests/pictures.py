@@ -87,6 +87,60 @@ def noise(seed: int) -> np.ndarray:
 DRAWINGS = {"colour-bars": colour_bars, "screenshot": screenshot, "landscape": landscape, "noise": noise}
 
 
+def _table(rng, w: int, h: int) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """A plain table top or wall, gently lit: the backdrop of a photo of one object."""
+    base = np.array(rng.choice([(236, 232, 224), (190, 150, 105), (205, 205, 210), (245, 245, 245)]), np.float64)
+    yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
+    img = base[None, None, :] * (0.93 + 0.1 * (xx * rng.uniform(-1, 1) + yy * rng.uniform(-1, 1)))[..., None]
+    img = Image.fromarray(np.clip(img + rng.normal(0, 3, img.shape), 0, 255).astype(np.uint8))
+    return img, ImageDraw.Draw(img)
+
+
+def apple(seed: int) -> np.ndarray:
+    """A red apple with a stem and a leaf, alone on a table, its shadow beside it."""
+    rng = np.random.default_rng(seed)
+    w, h = int(rng.integers(480, 720)), int(rng.integers(480, 720))
+    img, d = _table(rng, w, h)
+    cx, cy, r = w * rng.uniform(0.4, 0.6), h * rng.uniform(0.45, 0.6), min(w, h) * rng.uniform(0.18, 0.26)
+    d.ellipse([cx - r + 12, cy - r * 0.9 + 16, cx + r + 18, cy + r + 16], fill=(120, 110, 100))
+    d.ellipse([cx - r, cy - r * 0.9, cx + r, cy + r], fill=(int(rng.integers(170, 220)), 30, 35))
+    d.ellipse([cx - r * 0.55, cy - r * 0.6, cx - r * 0.15, cy - r * 0.2], fill=(235, 120, 110))
+    d.line([cx, cy - r * 0.85, cx + r * 0.1, cy - r * 1.3], fill=(90, 60, 30), width=max(3, int(r / 12)))
+    d.ellipse([cx + r * 0.1, cy - r * 1.35, cx + r * 0.6, cy - r * 1.1], fill=(60, 150, 60))
+    return np.asarray(img)
+
+
+def cup(seed: int) -> np.ndarray:
+    """A mug with a handle on a table."""
+    rng = np.random.default_rng(seed)
+    w, h = int(rng.integers(480, 720)), int(rng.integers(480, 720))
+    img, d = _table(rng, w, h)
+    colour = tuple(int(v) for v in rng.integers(40, 230, 3))
+    x0, y0 = w * rng.uniform(0.3, 0.4), h * rng.uniform(0.3, 0.4)
+    x1, y1 = x0 + w * 0.25, y0 + h * 0.32
+    d.ellipse([x1 - 10, y0 + (y1 - y0) * 0.2, x1 + (x1 - x0) * 0.45, y0 + (y1 - y0) * 0.7], outline=colour,
+              width=max(8, int(w / 50)))
+    d.rectangle([x0, y0, x1, y1], fill=colour)
+    d.ellipse([x0, y0 - 18, x1, y0 + 18], fill=tuple(max(0, c - 40) for c in colour))
+    d.ellipse([x0, y1 - 18, x1, y1 + 18], fill=colour)
+    return np.asarray(img)
+
+
+def ball(seed: int) -> np.ndarray:
+    """A striped toy ball on the floor."""
+    rng = np.random.default_rng(seed)
+    w, h = int(rng.integers(480, 720)), int(rng.integers(480, 720))
+    img, d = _table(rng, w, h)
+    cx, cy, r = w * rng.uniform(0.4, 0.6), h * rng.uniform(0.4, 0.6), min(w, h) * rng.uniform(0.2, 0.3)
+    for k, colour in enumerate([(230, 60, 50), (250, 210, 40), (40, 120, 220), (250, 250, 250)]):
+        d.pieslice([cx - r, cy - r, cx + r, cy + r], 90 * k, 90 * (k + 1), fill=colour)
+    return np.asarray(img)
+
+
+# Single objects on a plain backdrop: for tests only, never calibrated or trained on
+TABLE_OBJECTS = {"apple": apple, "cup": cup, "ball": ball}
+
+
 def random_crop(a: np.ndarray, rng) -> np.ndarray:
     h, w = a.shape[:2]
     ch, cw = int(h * rng.uniform(0.5, 0.85)), int(w * rng.uniform(0.5, 0.85))

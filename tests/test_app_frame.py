@@ -126,6 +126,48 @@ def test_a_corrupt_model_file_is_reported_and_skipped(lang, heading, studio_home
     assert at.metric        # the shipped model still shows its numbers
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_chosen_model_damaged_later_is_named_and_the_model_in_use_is_the_one_shown(lang, studio_home):
+    """Issue 25: the browser chose half.keras; the file was then damaged. The sidebar shows the
+    model every page really uses, says which file failed and why, and the pages use that model
+    (no "could not be loaded" on them); the choice itself is kept for when the file is good again."""
+    path = _user_copy_of_shipped_model(studio_home, name="half")
+    good = path.read_bytes()
+    at = run_page(HOME, lang, session={"model_path": str(path)})
+    assert at.sidebar.selectbox(key="model_choice").value == str(path)
+    assert not at.sidebar.error
+    path.write_bytes(good[: len(good) // 2])                 # damaged since it was chosen
+    at.run()
+    assert not at.exception
+    box = at.sidebar.selectbox(key="model_choice")
+    assert box.value == str(registry.DEFAULT_MODEL)          # shown = used
+    [error] = [e.value for e in at.sidebar.error]
+    assert error == t("sidebar.model_replaced", lang, chosen="half.keras", used="fashion_mnist_cnn",
+                      error=t("model.error.not_zip", lang, name="half.keras").rstrip("."))
+    assert "fashion_mnist_cnn" in " ".join(c.value for c in at.main.caption)   # the home page's model
+    accuracies = " ".join(c.value for c in at.sidebar.caption)
+    assert fmt_pct(shipped_card()["test_metrics"]["accuracy"], lang) in accuracies
+    at.switch_page("pages/evaluate.py")
+    at.run()
+    assert not at.exception and not at.main.error, [e.value for e in at.main.error]
+    assert "fashion_mnist_cnn" in " ".join(c.value for c in at.main.caption)
+    path.write_bytes(good)                                  # the file is good again: the choice holds
+    at.run()
+    assert at.sidebar.selectbox(key="model_choice").value == str(path)
+    assert not at.sidebar.error
+
+
+def test_the_sidebar_shows_both_accuracies_of_the_model_in_use_in_full():
+    """The select box cuts a long entry; the caption under it carries both numbers whole."""
+    at = run_page(HOME, "es")
+    card = shipped_card()
+    [caption] = [c.value for c in at.sidebar.caption if "Fashion-MNIST" in c.value]
+    assert fmt_pct(card["test_metrics"]["accuracy"], "es") in caption
+    photos = measured_real_photo_accuracy(registry.DEFAULT_MODEL)
+    if photos is not None:
+        assert fmt_pct(photos, "es", 1) in caption and "fotos reales" in caption
+
+
 @pytest.mark.parametrize("lang,expected", [("en", "No model is available"), ("es", "No hay ningún modelo disponible")])
 def test_no_model_at_all_is_explained(lang, expected, monkeypatch, tmp_path):
     monkeypatch.setattr(registry, "SHIPPED_DIR", tmp_path / "none")

@@ -114,8 +114,8 @@ def test_default_cell_is_the_most_confused_pair_and_its_gallery(ref):
     idx = np.flatnonzero((ref["labels"] == t) & (ref["predictions"] == p))
     idx = idx[np.argsort(-ref["probabilities"][idx, p], kind="stable")][:20]
     expected = [f"{fmt_pct(ref['probabilities'][k, p], 'en', 0)} ({fmt_pct(ref['probabilities'][k, t], 'en', 0)})"
-                for k in idx]
-    captions = [c for img in at.image for c in img.captions if re.fullmatch(r"\d+ % \(\d+ %\)", c)]
+                .replace(" %", "\u00a0%") for k in idx]                     # "86 %" never splits under an image
+    captions = [c for img in at.image for c in img.captions if re.fullmatch(r"\d+\u00a0% \(\d+\u00a0%\)", c)]
     assert sorted(captions) == sorted(expected)     # (as a multiset: near-ties may swap places)
     assert confusion_figure(at)["layout"]["shapes"][0]["x0"] == p - 0.5
 
@@ -146,7 +146,7 @@ def test_row_normalised_view_and_per_class_table(ref):
     assert confusion_figure(at)["data"][0]["text"][6][6] == fmt_pct(share[6, 6], "en", 1)
     table = table_with(at, "Recall")
     assert list(table["Class"]) == class_names("en")
-    shown = lambda col: [float(v.rstrip(" %")) for v in table[col]]   # noqa: E731  "85.9 %" -> 85.9
+    shown = lambda col: [float(v.rstrip(" %")) for v in table[col]]
     assert shown("Recall") == pytest.approx(list(np.round(100 * ref["recall"], 1)), abs=0.051)
     assert shown("Precision") == pytest.approx(list(np.round(100 * ref["precision"], 1)), abs=0.051)
     f1 = 2 * ref["precision"] * ref["recall"] / (ref["precision"] + ref["recall"])
@@ -163,7 +163,7 @@ def test_most_confident_mistakes_gallery(ref):
     worst = wrong[np.argsort(-ref["probabilities"][wrong, ref["predictions"][wrong]], kind="stable")][:16]
     names = class_names("en")
     expected = [f"{names[ref['predictions'][k]]} {fmt_pct(ref['probabilities'][k, ref['predictions'][k]], 'en', 0)} "
-                f"(true: {names[ref['labels'][k]]})" for k in worst]
+                f"(true: {names[ref['labels'][k]]})".replace(" %", "\u00a0%") for k in worst]   # "86 %" kept whole
     captions = [c for img in at.image for c in img.captions if "(true:" in c]
     assert sorted(captions) == sorted(expected)     # (as a multiset: near-ties may swap places)
 
@@ -180,7 +180,8 @@ def test_prediction_viewer_colours_and_random_draw(ref):
     bars = figures(at)[-1]["data"][0]
     assert bars["marker"]["color"][ref["labels"][wrong]] == "#1f77b4"        # true class blue
     assert bars["marker"]["color"][ref["predictions"][wrong]] == "#d62728"   # wrong prediction red
-    assert bars["y"] == pytest.approx(ref["probabilities"][wrong].tolist(), abs=1e-4)
+    assert bars["orientation"] == "h" and bars["y"] == names      # class names one under the other
+    assert bars["x"] == pytest.approx(ref["probabilities"][wrong].tolist(), abs=1e-4)
     at.number_input(key="viewer_index").set_value(right)
     at.run()
     md = [m.value for m in at.markdown if m.value.startswith(":")]
@@ -240,3 +241,15 @@ def test_a_model_for_another_task_explains_itself(studio_home):
     assert not at.exception
     assert "three_classes.keras could not classify the test images" in " ".join(e.value for e in at.error)
     assert not at.get("plotly_chart")
+
+
+def test_percentage_ticks_are_written_like_the_labels():
+    """Every percentage axis on the page: ticks "92,5 %" as fmt_pct writes labels, never Plotly's
+    ".0%" ("92%", a point where Spanish labels have a comma)."""
+    at = run_page(PAGE, "es")
+    axes = [axis for fig in figures(at) for name, axis in fig["layout"].items()
+            if name.startswith(("xaxis", "yaxis")) and isinstance(axis, dict)]
+    assert not [a for a in axes if "%" in str(a.get("tickformat", ""))]
+    ticks = [text for a in axes for text in a.get("ticktext") or [] if "%" in text]
+    assert len(ticks) >= 10 and all(re.fullmatch(r"\d+(,\d+)? %", x) for x in ticks), ticks
+    assert fmt_pct(0.5, "es", 0) in ticks and fmt_pct(1.0, "es", 0) in ticks

@@ -3,6 +3,9 @@ photo's steps, answer (or "not sure" and why), top 3, charts and heat maps; the 
 table for several photos; a bad file's message; Spanish; inputs kept for Inside the CNN."""
 from __future__ import annotations
 
+import json
+import re
+
 import numpy as np
 from conftest import all_text, run_page
 from test_photo import encode, garment_photo
@@ -65,8 +68,15 @@ def test_two_uploads_and_a_bad_file_give_two_answers_a_table_and_a_message():
     for caption in ("original", "oriented", "garment found", "cropped", "model input 28×28",
                     "closest real Fashion-MNIST example", "on the model input", "on the photo"):
         assert shown.count(caption) == 2, caption
-    assert "All 10 classes" in text
+    assert "The network's scores for all 10 classes" in text
     assert len(at.get("plotly_chart")) == 2
+    # one number per answer: the bars (top 3 and all 10) are the network's scores, said so in
+    # words, with no percentage of their own beside the answer's confidence
+    assert all(not re.search(r"\d", bar.proto.text) for bar in at.get("progress"))
+    for chart in at.get("plotly_chart"):
+        bars = json.loads(chart.proto.spec)["data"][0]
+        assert not bars.get("text"), bars.get("text")
+    assert sum(c.value.startswith("The network's scores for its top 3 classes") for c in at.caption) == 2
     # a compact card each: the photo and its 28x28 side by side, the top-3 bars, the model named
     assert shown.count("your photo") == 2 and shown.count("what the network sees (28×28)") == 2
     assert len(at.get("progress")) == 6

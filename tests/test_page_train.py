@@ -15,8 +15,16 @@ from fashion.runs import manager as manager_module
 from fashion.runs.job import CANCELLED, DONE, FAILED
 from fashion.training.train import PRESETS
 from pages.ui.text import as_text
+from pages.ui.train_compare import COMPARE_OPEN
+from pages.ui.train_form import SETTINGS_OPEN
 
 PAGE = "pages/train.py"
+OPEN = {SETTINGS_OPEN: True, COMPARE_OPEN: True}
+
+
+def train_page(lang: str = "en", session: dict | None = None):
+    """The Train page with its settings and Compare expanders open (drawn only while open)."""
+    return run_page(PAGE, lang, session={**OPEN, **(session or {})})
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +62,7 @@ def dataframes_text(at) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_form_shows_presets_summary_and_hyperparameters(manager, lang):
-    at = run_page(PAGE, lang)
+    at = train_page(lang)
     no_exception(at)
     text = all_text(at)
     assert t("train.title", lang) in text
@@ -75,7 +83,7 @@ def test_form_shows_presets_summary_and_hyperparameters(manager, lang):
 
 
 def test_presets_fill_the_form_and_the_builder_updates_the_summary(manager):
-    at = run_page(PAGE)
+    at = train_page()
     at.selectbox(key="tr_preset").select("overfit").run()
     no_exception(at)
     overfit = PRESETS["overfit"]
@@ -97,7 +105,7 @@ def test_presets_fill_the_form_and_the_builder_updates_the_summary(manager):
 def test_the_preset_box_follows_the_settings(manager):
     """Once a setting differs from the preset, the box says "your own settings"; picking a
     preset again fills the form with it."""
-    at = run_page(PAGE)
+    at = train_page()
     at.selectbox(key="tr_arch").select("custom").run()
     no_exception(at)
     assert at.selectbox(key="tr_preset").value == "custom"
@@ -110,19 +118,40 @@ def test_the_preset_box_follows_the_settings(manager):
 
 
 def test_the_start_button_is_in_the_first_row_and_settings_wait_in_an_expander(manager):
+    """The first row (preset, name, Start) is drawn at once; the settings and Compare are
+    drawn only while their expanders are open, so the page paints before TensorFlow builds
+    the layer table or Plotly draws the comparison, and keeps the settings while closed."""
     at = run_page(PAGE)
-    main = [el for el in at.main if getattr(el, "type", "") != "title"]
-    # the preset, the name and Start come before any expander (the settings)
     start = at.button(key="tr_start")
     expanders = [e.label for e in at.expander]
     assert t("train.settings", "en") in expanders and t("train.tab_compare", "en") in expanders
-    assert at.selectbox(key="tr_arch") in at.expander[expanders.index(t("train.settings", "en"))].selectbox
-    assert start not in at.expander[expanders.index(t("train.settings", "en"))].button
-    assert main
+    assert not at.dataframe and not at.get("plotly_chart")            # closed: nothing drawn inside
+    with pytest.raises(KeyError):
+        at.selectbox(key="tr_arch")
+    at.session_state[SETTINGS_OPEN] = True                                # the user opens the settings
+    at.run()
+    settings = at.expander[[e.label for e in at.expander].index(t("train.settings", "en"))]
+    assert at.selectbox(key="tr_arch") in settings.selectbox
+    assert start.key not in [b.key for b in settings.button]
+    assert len(at.dataframe[0].value) >= 5                                # the layer table, built on opening
+    at.number_input(key="tr_epochs").set_value(7).run()
+    at.session_state[SETTINGS_OPEN] = False                               # closed again: the change holds
+    at.run()
+    at.run()
+    assert t("train.line.epochs", "en", n=7) in " ".join(c.value for c in at.caption)
+    at.session_state[SETTINGS_OPEN] = True
+    at.run()
+    assert at.number_input(key="tr_epochs").value == 7
+    at.selectbox(key="tr_preset").select("custom").run()                 # "your own settings" opens them
+    at.session_state[SETTINGS_OPEN] = False
+    at.run()
+    at.selectbox(key="tr_preset").select("quick").run()
+    at.selectbox(key="tr_preset").select("custom").run()
+    assert at.session_state[SETTINGS_OPEN] and at.selectbox(key="tr_arch")
 
 
 def test_invalid_combinations_are_refused_with_a_message(manager):
-    at = run_page(PAGE)
+    at = train_page()
     at.number_input(key="tr_subset").set_value(150)
     at.slider(key="tr_val").set_value(0.45).run()
     no_exception(at)
@@ -148,7 +177,7 @@ def test_invalid_combinations_are_refused_with_a_message(manager):
 def test_sometimes_hidden_settings_survive_being_hidden(manager):
     """Augmentation kinds and the builder's knobs are drawn only when needed; hiding and
     showing them again keeps the user's choice (and never breaks the page)."""
-    at = run_page(PAGE)
+    at = train_page()
     at.toggle(key="tr_aug").set_value(True).run()
     at.multiselect(key="tr_augs").set_value(["rotate", "erase"]).run()
     at.toggle(key="tr_aug").set_value(False).run()
@@ -183,7 +212,7 @@ def wait_for(job, at, timeout=300):
 
 
 def test_a_tiny_run_is_watched_saved_made_active_found_again_and_compared(manager):
-    at = run_page(PAGE)
+    at = train_page()
     at.number_input(key="tr_subset").set_value(600)
     at.number_input(key="tr_epochs").set_value(1)
     at.selectbox(key="tr_batch").select(64)
@@ -236,7 +265,7 @@ def test_a_tiny_run_is_watched_saved_made_active_found_again_and_compared(manage
 
 
 def test_an_unknown_job_in_the_url_is_explained(manager):
-    at = run_page(PAGE)
+    at = train_page()
     at.query_params["job"] = "no-such-job"
     at.run()
     no_exception(at)
@@ -256,7 +285,7 @@ def test_a_failed_run_shows_a_clear_message_in_spanish(manager, studio_home, mon
     folder.mkdir(parents=True)
     (folder / "job.json").write_text(json.dumps(record))
     monkeypatch.setattr(manager_module, "_MANAGER", manager_module.JobManager(max_running=1))   # a restarted server
-    at = run_page(PAGE, "es", session={"train_job_id": record["id"]})
+    at = train_page("es", session={"train_job_id": record["id"]})
     no_exception(at)
     assert t("train.err.nan", "es") in [e.value for e in at.error]
     assert "Traceback" not in all_text(at)
@@ -270,7 +299,7 @@ def test_a_queued_run_shows_its_place_and_only_its_browser_may_stop(manager):
     second = manager.submit(dataclasses.replace(config, epochs=1), name="second", save=False,
                             owner="this-browser-0000000000")
     try:
-        at = run_page(PAGE, session={"browser_id": "this-browser-0000000000"})
+        at = train_page(session={"browser_id": "this-browser-0000000000"})
         no_exception(at)
         assert t("train.queued", "en", position=1, limit=1) in [i.value for i in at.info], \
             "the browser's own run is found without any job id in the URL"
@@ -282,7 +311,7 @@ def test_a_queued_run_shows_its_place_and_only_its_browser_may_stop(manager):
         assert second.state == CANCELLED
         assert t("train.cancelled", "en") in [i.value for i in at.info]
 
-        other = run_page(PAGE, session={"browser_id": "this-browser-0000000000", "train_job_id": first.id})
+        other = train_page(session={"browser_id": "this-browser-0000000000", "train_job_id": first.id})
         no_exception(other)
         assert t("train.not_yours", "en") in all_text(other)
         assert not [b for b in other.button if b.key == "tr_stop"], "no Stop for another browser's run"
@@ -317,7 +346,7 @@ def test_a_taken_name_is_asked_about_and_another_browsers_model_is_not_replaced(
     Spanish form's translated select boxes, so the session holds the name and the asking)."""
     from fashion.i18n.numbers import fmt_pct
     saved_model("Mi modelo", owner="another-browser-000000")
-    at = run_page(PAGE, lang, session={"browser_id": BROWSER, "_train_form": {"tr_name": "Mi modelo"},
+    at = train_page(lang, session={"browser_id": BROWSER, "_train_form": {"tr_name": "Mi modelo"},
                                        "_tr_clash_asked": "Mi modelo"})
     no_exception(at)
     assert manager.jobs() == [], "nothing starts before the user has answered"
@@ -332,7 +361,7 @@ def test_start_asks_about_a_taken_name_until_the_name_is_edited(manager):
     from fashion.i18n.numbers import fmt_pct
     from fashion.model import registry
     saved_model("Mi modelo", owner="another-browser-000000")
-    at = run_page(PAGE, session={"browser_id": BROWSER})
+    at = train_page(session={"browser_id": BROWSER})
     at.text_input(key="tr_name").input("Mi modelo").run()
     assert not warnings_of(at), "asked at Start, not while typing"
     at.button(key="tr_start").click().run()
@@ -357,7 +386,7 @@ def test_start_asks_about_a_taken_name_until_the_name_is_edited(manager):
 
 def test_its_own_model_is_replaced_or_kept_beside_the_new_run(manager):
     saved_model("mine", owner=BROWSER)
-    at = run_page(PAGE, session={"browser_id": BROWSER})
+    at = train_page(session={"browser_id": BROWSER})
     at.number_input(key="tr_subset").set_value(600)
     at.number_input(key="tr_epochs").set_value(1)
     at.text_input(key="tr_name").input("mine").run()

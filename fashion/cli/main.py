@@ -39,8 +39,10 @@ def main(argv=None) -> int:
     p.add_argument("--model", help="a .keras file (default: the shipped model)")
     p.add_argument("--json", action="store_true", help="one JSON object per file")
     p.add_argument("files", nargs="+")
-    ph = sub.add_parser("photos", help="process a folder of labelled photo folders into 28x28 training arrays")
-    ph.add_argument("folder", help="e.g. ../shared/photos-train: one folder per kind (t-shirt, shoes, hat, ...)")
+    ph = sub.add_parser("photos", help="process folders of labelled photo folders into 28x28 training arrays, "
+                        "photographers split into train / validation / test")
+    ph.add_argument("folder", nargs="+",
+                    help="e.g. ../shared/photos-train: one folder per kind (t-shirt, shoes, hat, ...); several allowed")
     ph.add_argument("--output", help="the .npz to write (default: the repo's shipped models/real-photos/photos.npz)")
     f = sub.add_parser("finetune", help="fine-tune a model on your own photos (folders named after classes)")
     f.add_argument("--from", dest="base", required=True, help="the saved model (.keras) to start from")

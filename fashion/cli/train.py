@@ -205,8 +205,10 @@ def _train_and_save(a, config: TrainConfig) -> int:
     print(f"test accuracy {accuracy:.4f}, {result.epochs_completed} epochs in "
           f"{result.fit_seconds:.0f} s; saved {path}", file=sys.stderr)
     if result.photo_metrics:
-        print(f"real photos of held-out photographers: {result.photo_metrics['micro']:.4f} "
-              f"({result.photo_metrics['photos']} photos)", file=sys.stderr)
+        m, val = result.photo_metrics, result.photo_metrics.get("validation")
+        print((f"real photos, validation photographers (choose on these): {val['micro']:.4f} ({val['photos']} photos); "
+               if val else "") + f"test photographers (the figure shown): {m['micro']:.4f} ({m['photos']} photos)",
+              file=sys.stderr)
     if a.json:
         print(json.dumps({"test_accuracy": accuracy, "test_loss": result.test_metrics["loss"],
                           "fit_seconds": round(result.fit_seconds, 2), "epochs_completed": result.epochs_completed,

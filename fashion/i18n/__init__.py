@@ -13,7 +13,7 @@ import importlib
 
 LANGUAGES = {"es": "Español", "en": "English"}
 AREAS = ("common", "dataset", "evaluate", "train", "photo", "explain", "errors", "classroom", "realphotos",
-         "own_photos", "export")
+         "own_photos", "export", "widgets")
 
 
 def _build_table() -> dict[str, tuple[str, str]]:

@@ -81,4 +81,21 @@ STRINGS = {
     "home.bar": ("The course's best result is 91.7 % test accuracy (course notebook 001 reported 90.73 %).",
                  "El mejor resultado del curso es un 91,7 % de exactitud en prueba (el cuaderno 001 del curso obtuvo un 90,73 %)."),
     "home.model_date": ("Trained {date} · {name}", "Entrenado el {date} · {name}"),
+    # --- what a page is loading while it loads (a cold server starts TensorFlow first) ---
+    "model.loading": ("Loading the model… The first time after the server starts, TensorFlow starts too "
+                      "(up to half a minute).",
+                      "Cargando el modelo… La primera vez tras arrancar el servidor también arranca TensorFlow "
+                      "(hasta medio minuto)."),
+    # --- the sidebar's active model: both its accuracies in full; a chosen model that cannot be used ---
+    "sidebar.model_accuracies": ("{name}: {fm} on the Fashion-MNIST test images · {photos} on real phone photos",
+                                 "{name}: {fm} en las imágenes de prueba de Fashion-MNIST · {photos} con fotos "
+                                 "reales de móvil"),
+    "sidebar.model_accuracy": ("{name}: {fm} on the Fashion-MNIST test images",
+                               "{name}: {fm} en las imágenes de prueba de Fashion-MNIST"),
+    "sidebar.model_replaced": ("The model you chose, {chosen}, cannot be used: {error}. Every page now uses {used}; "
+                               "choose another model above to stop this message.",
+                               "El modelo que elegiste, {chosen}, no se puede usar: {error}. Todas las páginas usan "
+                               "ahora {used}; elige otro modelo arriba para quitar este aviso."),
+    "sidebar.model_gone": ("the file is gone", "el archivo ya no existe"),
+    "sidebar.model_unlisted": ("it is not among this server's models", "no está entre los modelos de este servidor"),
 }

@@ -52,4 +52,5 @@ STRINGS = {
                           "mean grey level {mean}.",
                           "El {zero} de los píxeles es fondo puro (0) y el {full} está a intensidad máxima (255); "
                           "nivel de gris medio {mean}."),
+    "data.loading": ("Loading the 70,000 Fashion-MNIST images…", "Cargando las 70.000 imágenes de Fashion-MNIST…"),
 }

@@ -10,8 +10,10 @@ STRINGS = {
                    "¿Qué tan bueno es el modelo activo y dónde se equivoca? Todas las cifras de esta página salen "
                    "de las 10.000 imágenes de prueba, que el modelo no vio al entrenar."),
     "eval.model_caption": ("Model: {name} · architecture {arch}", "Modelo: {name} · arquitectura {arch}"),
-    "eval.computing": ("Classifying the 10,000 test images (once per model)...",
-                       "Clasificando las 10.000 imágenes de prueba (una vez por modelo)..."),
+    "eval.computing": ("Reading the model's results on the 10,000 test images… (a model new to this server "
+                       "classifies them all first, once, and TensorFlow starts for it)",
+                       "Leyendo los resultados del modelo con las 10.000 imágenes de prueba… (un modelo nuevo para "
+                       "este servidor las clasifica todas primero, una sola vez, y para ello arranca TensorFlow)"),
     "eval.report_button": ("Download report", "Descargar informe"),
     "eval.report_help": ("The short report the course asks for: results, design, curves, confusion matrix, "
                          "per-class metrics, overfitting and improvement suggestions, as one HTML file.",

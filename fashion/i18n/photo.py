@@ -93,8 +93,8 @@ STRINGS = {
     "photo.example": ("closest real Fashion-MNIST example ({name})",
                       "ejemplo real de Fashion-MNIST más parecido ({name})"),
     "photo.top3": ("Top 3", "Las 3 más probables"),
-    "photo.all10": ("All 10 classes", "Las 10 clases"),
-    "photo.probability": ("probability", "probabilidad"),
+    "photo.all10": ("The network's scores for all 10 classes", "Las puntuaciones de la red para las 10 clases"),
+    "photo.probability": ("network's score", "puntuación de la red"),
     "photo.confidence_explained": ("Confidence {confidence} = the top probability × how familiar the input "
                                    "looks to the network compared with real Fashion-MNIST images ({familiarity}). "
                                    "Below {threshold} the answer is marked “not sure”.",
@@ -126,4 +126,64 @@ STRINGS = {
     "photo.details": ("Every step, all 10 scores and where the network looked",
                       "Cada paso, las 10 puntuaciones y dónde miró la red"),
     "photo.col.unsure": ("{name}?", "¿{name}?"),
+
+    # --- the live camera (pages/ui/live_camera.py) ----------------------------------------------------
+    "photo.live.on": ("Live camera", "Cámara en vivo"),
+    "photo.live.on_help": ("The camera picture shows continuously and the network answers by itself as the garment "
+                           "moves: a few small pictures a second go to this server, none are kept unless you press "
+                           "“Keep this one”. On a phone the rear camera is used first.",
+                           "La imagen de la cámara se ve de forma continua y la red responde sola a medida que se "
+                           "mueve la prenda: unas pocas imágenes pequeñas por segundo van a este servidor y no se "
+                           "guarda ninguna salvo que pulses «Guardar esta». En un móvil se usa primero la cámara "
+                           "trasera."),
+    "photo.live.pause": ("Pause", "Pausar"),
+    "photo.live.resume": ("Resume", "Reanudar"),
+    "photo.live.flip": ("Switch camera", "Cambiar de cámara"),
+    "photo.live.starting": ("Starting the camera…", "Encendiendo la cámara…"),
+    "photo.live.paused": ("Paused: the camera is off.", "En pausa: la cámara está apagada."),
+    "photo.live.waiting": ("Hold a garment up to the camera, whole and against a plain background: the network's "
+                           "answer appears here and follows it as it moves.",
+                           "Pon una prenda delante de la cámara, entera y sobre un fondo liso: la respuesta de la "
+                           "red aparece aquí y la sigue mientras se mueve."),
+    "photo.live.frame_name": ("live camera", "cámara en vivo"),
+    "photo.live.kept_name": ("live camera {n}", "cámara en vivo {n}"),
+    "photo.live.keep": ("Keep this one", "Guardar esta"),
+    "photo.live.keep_help": ("Freeze this picture and add it to the answers below, with every step and where the "
+                             "network looked.",
+                             "Congela esta imagen y añádela a las respuestas de abajo, con cada paso y dónde miró "
+                             "la red."),
+    "photo.live.kept": ("Kept: its answer is added below, with every step.",
+                        "Guardada: su respuesta se añade abajo, con cada paso."),
+    "photo.live.unusable": ("This picture cannot be classified: {error}.",
+                            "Esta imagen no se puede clasificar: {error}."),
+    "photo.live.error.denied": ("The browser was not allowed to use the camera. Allow the camera for this site "
+                                "(the camera or lock icon in the address bar), then turn “Live camera” off and on "
+                                "again. Uploading photos still works.",
+                                "El navegador no tiene permiso para usar la cámara. Permite la cámara para este "
+                                "sitio (el icono de la cámara o del candado en la barra de direcciones) y vuelve a "
+                                "apagar y encender «Cámara en vivo». Subir fotos sigue funcionando."),
+    "photo.live.error.none": ("No camera was found on this device. Uploading photos still works.",
+                              "No se ha encontrado ninguna cámara en este dispositivo. Subir fotos sigue "
+                              "funcionando."),
+    "photo.live.error.busy": ("The camera is in use by another app (a video call?) or could not start. Close that "
+                              "app, then turn “Live camera” off and on again. Uploading photos still works.",
+                              "Otra aplicación está usando la cámara (¿una videollamada?) o no se pudo encender. "
+                              "Cierra esa aplicación y vuelve a apagar y encender «Cámara en vivo». Subir fotos "
+                              "sigue funcionando."),
+    "photo.live.error.insecure": ("Browsers allow the camera only on secure pages: https://, or http://localhost on "
+                                  "the computer that runs the app, and this page was opened over plain http. Open "
+                                  "the app as http://localhost:8501 on that computer, or serve it over https (for "
+                                  "example `streamlit run streamlit_app.py --server.sslCertFile cert.pem "
+                                  "--server.sslKeyFile key.pem`, or behind a web server with a certificate). "
+                                  "Uploading photos still works.",
+                                  "Los navegadores solo permiten la cámara en páginas seguras: https://, o "
+                                  "http://localhost en el ordenador donde se ejecuta la aplicación, y esta página se "
+                                  "abrió por http sin cifrar. Abre la aplicación como http://localhost:8501 en ese "
+                                  "ordenador, o sírvela por https (por ejemplo `streamlit run streamlit_app.py "
+                                  "--server.sslCertFile cert.pem --server.sslKeyFile key.pem`, o detrás de un "
+                                  "servidor web con certificado). Subir fotos sigue funcionando."),
+    "photo.live.error.failed": ("The camera could not be started. Turn “Live camera” off and on again, or try "
+                                "another browser. Uploading photos still works.",
+                                "No se pudo encender la cámara. Vuelve a apagar y encender «Cámara en vivo», o "
+                                "prueba con otro navegador. Subir fotos sigue funcionando."),
 }

@@ -32,13 +32,16 @@ STRINGS = {
     "train.photos_help": ("Phone photos of clothes (public, CC0) put through the same steps as the Photo page, "
                           "mixed into every batch. A network that only ever saw catalogue images is often wrong "
                           "on phone photos (domain shift); these teach it what real photos look like. Photos of "
-                          "hats, shorts and skirts teach it to answer 'not sure'. A few photographers are kept "
-                          "apart to measure real-photo accuracy.",
+                          "hats, shorts and skirts teach it to answer 'not sure'. The photographers are split three "
+                          "ways: most teach the network, some choose its settings and the not-sure rule, and the "
+                          "rest, used for nothing else, give the real-photo accuracy you read.",
                           "Fotos de ropa hechas con móvil (públicas, CC0), procesadas con los mismos pasos que la "
                           "página Foto y mezcladas en cada lote. Una red que solo ha visto imágenes de catálogo "
                           "falla a menudo con fotos de móvil (cambio de dominio); estas le enseñan cómo son las "
                           "fotos reales. Las fotos de gorros, pantalones cortos y faldas le enseñan a responder "
-                          "«no estoy seguro». Se apartan algunos fotógrafos para medir la exactitud con fotos reales."),
+                          "«no estoy seguro». Los fotógrafos se reparten en tres grupos: la mayoría enseña a la red, "
+                          "otros sirven para elegir sus ajustes y la regla de «no estoy seguro», y el resto, que no "
+                          "se usa para nada más, da la exactitud con fotos reales que lees."),
     "train.line.photos": ("+ {n} real photos", "+ {n} fotos reales"),
     "train.col.photos": ("Real photos learned", "Fotos reales aprendidas"),
 
@@ -46,10 +49,10 @@ STRINGS = {
     "sidebar.photo_accuracy": ("photos {pct}", "fotos {pct}"),
     "metric.real_photo_accuracy": ("Real-photo accuracy", "Exactitud con fotos reales"),
     "metric.real_photo_accuracy_help": ("Share of {n} phone photos of clothes, by photographers never used in "
-                                        "training, whose answer a person would accept (a long-sleeved top may be "
+                                        "training nor to choose anything (the test photographers), whose answer a person would accept (a long-sleeved top may be "
                                         "Pullover, Shirt or T-shirt/top; a shoe Sandal, Sneaker or Ankle boot).",
                                         "Proporción de {n} fotos de ropa hechas con móvil, de fotógrafos que nunca "
-                                        "se usaron para entrenar, cuya respuesta aceptaría una persona (una prenda "
+                                        "se usaron para entrenar ni para elegir nada (los de prueba), cuya respuesta aceptaría una persona (una prenda "
                                         "de manga larga puede ser Jersey, Camisa o Camiseta/top; un zapato, "
                                         "Sandalia, Zapatilla o Botín)."),
     "eval.domain_shift_catalogue_only": (
@@ -72,6 +75,10 @@ STRINGS = {
         "generalización del cuaderno 004 del curso."),
 
     # --- the Photo page: the one number ------------------------------------------------------
+    "photo.scores_caption": ("The network's scores for its top {k} classes: how strongly it leans to each, "
+                             "not how often it is right (that is the confidence above).",
+                             "Las puntuaciones de la red para sus {k} clases principales: cuánto se inclina por "
+                             "cada una, no con qué frecuencia acierta (eso es la confianza de arriba)."),
     "photo.confidence_calibrated": (
         "Confidence {confidence}: how often answers like this one were right on phone photos by people this "
         "network never saw — judged from its probabilities, how much it recognises, whether a garment was found, "

@@ -101,6 +101,10 @@ STRINGS = {
                          "Sin capa densa (la marca de la izquierda) las características van directamente a las 10 salidas."),
     "train.batch_norm": ("Batch normalisation", "Normalización por lotes"),
     "train.summary": ("Model summary (before training)", "Resumen del modelo (antes de entrenar)"),
+    "train.summary_loading": ("Building the model… The first time after the server starts, TensorFlow starts too "
+                              "(up to half a minute).",
+                              "Construyendo el modelo… La primera vez tras arrancar el servidor también arranca "
+                              "TensorFlow (hasta medio minuto)."),
     "train.summary_unavailable": ("The summary appears once the settings above can build a network.",
                                   "El resumen aparece cuando los ajustes de arriba permiten construir una red."),
     "train.total_params": ("Parameters in total", "Parámetros en total"),

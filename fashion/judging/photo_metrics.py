@@ -1,6 +1,7 @@
 """Accuracy on real photos, counted as `bench/photo_eval.py` counts it: a photo is right
 when its answer is one a person accepts for its kind (micro over photos, macro over kinds,
-shoes alone), and the photographers held out of a photo set are never trained on."""
+shoes alone). A photo set's photographers are split three ways (fashion.photos.photoset):
+the figure shown is the test photographers', scored once per model and never chosen on."""
 from __future__ import annotations
 
 import math
@@ -31,14 +32,19 @@ def photo_metrics(probabilities: np.ndarray, photos: PhotoSet) -> dict:
 
 
 def held_out_metrics(classifier, source: str = "shipped") -> dict | None:
-    """photo_metrics of a Classifier on the photographers held out of `source` (a
-    TrainConfig.photos value; never trained on), with the photo set's SHA-256; None where
-    there are no such photos."""
+    """photo_metrics of a Classifier on the test photographers of `source` (a TrainConfig.photos
+    value: never trained on, never used to choose anything) — the figure a user reads — with
+    the validation photographers' figures beside it under "validation" (what choices are made
+    on) and the photo set's SHA-256; None where there are no test photos."""
     try:
         photos = resolve(source)
     except PhotoSetError:
         return None
-    held = photos.part(True)
-    if not len(held):
+    test, validation = photos.subset("test"), photos.subset("val")
+    if not len(test):
         return None
-    return {**photo_metrics(classifier.probabilities(held.images), held), "photos_sha256": photos.digest()}
+    figures = {**photo_metrics(classifier.probabilities(test.images), test), "split": "test",
+               "photos_sha256": photos.digest()}
+    if len(validation):
+        figures["validation"] = photo_metrics(classifier.probabilities(validation.images), validation)
+    return figures

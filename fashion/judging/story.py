@@ -1,9 +1,9 @@
 """A model's whole training, told from its card: a model trained in stages (each stage
 starting from the previous one's weights, `--init-from`; the shipped model has nine) is
 one training of sum(epochs) epochs and sum(time), not its last stage. The card's
-`lineage` lists the stages; the card's `history` is the last stage's epochs. Earlier
-stages' per-epoch histories were not recorded, only where each stage ended (its test
-accuracy), and that is what the whole curve shows for them."""
+`lineage` lists the stages, each with its per-epoch `history` where it was recorded; the
+card's `history` is the last stage's epochs. For a stage without recorded curves, only
+where it ended (its test accuracy) is known, and that is what the whole curve shows."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -36,6 +36,17 @@ def _number(v) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
+def _history_of(entry: dict, epochs: int) -> dict:
+    """A lineage entry's own per-epoch curves (recorded since the honest-protocol stages),
+    kept only when they cover its epochs."""
+    h = entry.get("history")
+    if not isinstance(h, dict):
+        return {}
+    curves = {k: v for k, v in h.items() if isinstance(v, list) and len(v) == epochs
+              and all(_number(x) is not None for x in v)}
+    return curves if "accuracy" in curves or "loss" in curves else {}
+
+
 def story_of(card: dict) -> TrainingStory:
     """The whole training of the model a card describes (see the module docstring)."""
     history = card.get("history") if isinstance(card.get("history"), dict) else {}
@@ -48,7 +59,7 @@ def story_of(card: dict) -> TrainingStory:
         stages.append(Stage(number=int(_number(entry.get("stage")) if _number(entry.get("stage")) is not None else i),
                             what=str(entry.get("what") or ""), epochs=n, first_epoch=epoch + 1, last_epoch=epoch + n,
                             test_accuracy=_number(entry.get("test_accuracy")), fit_seconds=_number(entry.get("fit_seconds")),
-                            history=history if last and n == last_epochs else {}))
+                            history=_history_of(entry, n) or (history if last and n == last_epochs else {})))
         epoch += n
     if not stages:
         n = int(_number(card.get("epochs_completed")) or last_epochs)

@@ -242,7 +242,9 @@ def make_card(result, command: str, extra: dict | None = None) -> dict:
     if getattr(result, "photo_metrics", None):               # held-out photographers, flat numbers
         m = result.photo_metrics
         card["real_photo_metrics"] = {**{k: m[k] for k in ("micro", "macro", "shoes", "photos") if k in m},
-                                      **{f"kind.{k}": v for k, v in m.get("per_kind", {}).items()}}
+                                      **{f"kind.{k}": v for k, v in m.get("per_kind", {}).items()},
+                                      **{f"validation.{k}": v for k, v in (m.get("validation") or {}).items()
+                                         if k in ("micro", "macro", "shoes", "photos")}}
     if extra:
         card.update(extra)
     return card

@@ -4,11 +4,12 @@ A network's top probability is not the chance it is right on a phone photo: trai
 catalogue images, it is as sure of a cat as of a shoe. So for each model we learn, from
 pictures it has never been trained on, how its own signals relate to being right:
 
-    inputs    photos by photographers held out of training (fashion/photoset.py):
-              right when the answer is one a person accepts, wrong otherwise;
-              photos of hats, shorts and skirts (no Fashion-MNIST class) and
-              non-garment pictures (an animal, a face, a cup, a landscape, a screenshot,
-              a test pattern; models/real-photos/non_garments.npz): always wrong
+    inputs    the validation photographers' photos (never the test photographers':
+              fashion/photos/calibration_data.py): right when the answer is one a person
+              accepts, wrong otherwise; photos of hats, shorts and skirts (no Fashion-MNIST
+              class) and the validation non-garment pictures (an animal, a face, a cup, an
+              apple or a toy on a table, a landscape, a screenshot): always wrong;
+              Fashion-MNIST training images rendered as catalogue photos: right = their label
     signals   log-odds of the top probability, log-ratio of the top two, the energy
               z-score (how familiar the input is to the network, see fashion/predict.py),
               whether a garment was found in the photo, and how close the network's own
@@ -37,17 +38,15 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from fashion.data import load
 from fashion.errors import DatasetError
-from fashion.paths import REAL_PHOTOS_DIR
+from fashion.photos.calibration_data import CalibrationSet, calibration_set
 from fashion.photos.energy import REFERENCE_IMAGES, photo_scores, reference_energy
 from fashion.photos.photoset import PhotoSetError, shipped
 
-NON_GARMENTS = REAL_PHOTOS_DIR / "non_garments.npz"
 TARGET_PRECISION = 0.92     # a margin over the 90 % promised: the held-out set is a few hundred photos
 MAX_OTHER_SURE = 0.03       # of pictures with no right answer (non-garments, hats...) allowed to be 'sure'
 Z_CLIP = 8.0
@@ -199,47 +198,6 @@ def fit(probabilities: np.ndarray, z: np.ndarray | None, found: np.ndarray, righ
     return cal
 
 
-# --- the pictures a model is calibrated on ------------------------------------------------------
-
-@dataclass
-class CalibrationSet:
-    images: np.ndarray          # (N, 28, 28) uint8 pipeline outputs
-    found: np.ndarray           # (N,) bool
-    accept: np.ndarray          # (N, 10) bool; all False: no right answer exists
-    kinds: np.ndarray           # (N,) str: photo kind, or 'non-garment'
-    groups: np.ndarray          # (N,) str: photographer (or picture) for grouped validation
-
-
-def load_non_garments(path: Path = NON_GARMENTS) -> CalibrationSet | None:
-    if not Path(path).is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            images, found, names = z["images"], z["found"].astype(bool), z["names"]
-    except (OSError, ValueError, KeyError):
-        return None
-    n = len(images)
-    return CalibrationSet(images, found, np.zeros((n, 10), bool), np.array(["non-garment"] * n),
-                          np.array([f"ng:{str(s).split('#')[0]}" for s in names]))
-
-
-def calibration_set() -> CalibrationSet | None:
-    """Held-out photographers' photos (all kinds) and the non-garment pictures."""
-    try:
-        held = shipped().part(True)
-    except PhotoSetError:
-        return None
-    if held.found is None:
-        return None
-    parts = [CalibrationSet(held.images, held.found, held.accept, held.kinds,
-                            np.array([f"ph:{p}" for p in held.photographers]))]
-    ng = load_non_garments()
-    if ng is not None:
-        parts.append(ng)
-    return CalibrationSet(*(np.concatenate([getattr(p, f) for p in parts])
-                            for f in ("images", "found", "accept", "kinds", "groups")))
-
-
 def _signals(scores, embed, data: CalibrationSet):
     x = data.images.astype(np.float32) / 255.0
     probs, z = scores(x)
@@ -257,8 +215,9 @@ def calibrate(scores, embed=None, data: CalibrationSet | None = None) -> Calibra
     if data is None or len(data.images) < 50:
         return None
     probs, z, distance, reference, right = _signals(scores, embed, data)
-    counts = {"held_out_photos": int((data.kinds != "non-garment").sum()),
-              "non_garments": int((data.kinds == "non-garment").sum())}
+    counts = {"held_out_photos": int(((data.kinds != "non-garment") & (data.kinds != "catalogue")).sum()),
+              "non_garments": int((data.kinds == "non-garment").sum()),
+              "catalogue_photos": int((data.kinds == "catalogue").sum())}
     cal = fit(probs, z, data.found, right, counts, distance=distance, reference=reference,
               garment=data.accept.any(axis=1))
     likeness = cal.familiarity(distance)
@@ -288,9 +247,9 @@ def sure_report(scores, embed=None, data: CalibrationSet | None = None, folds: i
                   distance=part(distance, train), reference=reference, garment=data.accept[train].any(axis=1))
         sure[test] = (data.found[test] & (cal.probability(probs[test], part(z, test), data.found[test],
                                                           part(distance, test)) >= cal.threshold))
-    garment = data.accept.any(axis=1)                          # phone photos of a Fashion-MNIST kind
+    garment = data.accept.any(axis=1) & (data.kinds != "catalogue")   # phone photos of a Fashion-MNIST kind
     ng = data.kinds == "non-garment"
-    no_class = ~garment & ~ng
+    no_class = ~data.accept.any(axis=1) & ~ng
     return {"garment_photos": int(garment.sum()),
             "sure_coverage": float(sure[garment].mean()),
             "sure_accuracy": float(right[garment & sure].mean()) if (garment & sure).any() else math.nan,

@@ -7,6 +7,7 @@ its target is a *set* of labels. Every training row carries an accept mask (B, 1
     Fashion-MNIST image    one-hot of its label
     photo of a kind        the labels a person accepts (fashion.photos.photoset.ACCEPT)
     hat, shorts, skirt     all zeros: no Fashion-MNIST class
+    non-garment picture    all zeros (a cup, an apple, a toy on a table: with_outliers)
 
 and one loss covers all three (partial_label_loss):
 
@@ -29,6 +30,7 @@ from fashion.backend import keras, tf
 from fashion.errors import TrainingFailed
 from fashion.model.network import unwrap
 from fashion.model.safe_load import load_model
+from fashion.photos.calibration_data import CalibrationSet
 from fashion.photos.photoset import PhotoSet
 from fashion.training.augmentation import augment_photos
 
@@ -60,6 +62,24 @@ def accepted_accuracy(mask, p):
 def accuracy_metric():
     """accepted_accuracy under the name 'accuracy', so histories read as with any run."""
     return keras.metrics.MeanMetricWrapper(accepted_accuracy, name="accuracy")
+
+
+def with_outliers(photos: PhotoSet, pictures: CalibrationSet | None) -> PhotoSet:
+    """The photos trained on, joined by the non-garment pictures set aside for training
+    (fashion.photos.calibration_data.outlier_pictures): rows with no right answer, which
+    teach the network to answer flat on objects that are not clothes."""
+    if pictures is None or not len(pictures):
+        return photos
+    n = len(pictures)
+    joined = PhotoSet(images=np.concatenate([photos.images, pictures.images]),
+                      accept=np.concatenate([photos.accept, pictures.accept]),
+                      kinds=np.concatenate([photos.kinds.astype(str), pictures.kinds.astype(str)]),
+                      photographers=np.concatenate([photos.photographers.astype(str), pictures.groups.astype(str)]),
+                      holdout=np.concatenate([photos.holdout, np.zeros(n, bool)]),
+                      found=None if photos.found is None else np.concatenate([photos.found, pictures.found]),
+                      pipeline_version=photos.pipeline_version, source=photos.source,
+                      split=np.concatenate([photos.splits, np.array(["train"] * n)]))
+    return joined
 
 
 # --- the input pipeline -------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from fashion.judging.stored import measured_accuracy
 from fashion.model import registry
 from fashion.model.architectures import with_flip_tta
 from fashion.model.classifier import Classifier
+from fashion.photos.calibration_data import outlier_pictures
 from fashion.photos.own import OwnPhotosError, from_folder
 from fashion.photos.photoset import PhotoSet, resolve
 from fashion.training.augmentation import AUGMENTATIONS
@@ -32,7 +33,7 @@ from fashion.training.config import OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig,
 from fashion.training.datasets import split_indices, training_data
 from fashion.training.finetune_figures import FinetuneResult, base_name, figures, photos_per_class
 from fashion.training.network import build_and_compile, load_base, plain_copy, recalibrate_batch_norm
-from fashion.training.photo_mix import recalibration_images
+from fashion.training.photo_mix import recalibration_images, with_outliers
 from fashion.training.progress import BatchProgress, progress_callback
 
 # train() and its result; the names importers knew here before the split stay importable
@@ -136,7 +137,7 @@ def train(config: TrainConfig, on_batch: Callable[[BatchProgress], None] | None 
         phase("training", None)
     elif config.photos:
         photo_set = resolve(config.photos)
-        photos = photo_set.part(False)
+        photos = with_outliers(photo_set.part(False), outlier_pictures())
     keras.utils.set_random_seed(config.seed)
     data = training_data(config, ds, photos, own_held_out)
     model = build_and_compile(config, data.batches, start)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from fashion.i18n.names import layer_kind
 from fashion.i18n.numbers import fmt_int, fmt_pct
 from pages.ui.display import enlarge
+from pages.ui.probability_bars import probability_bars
 from pages.ui.session import lang, tr
 
 
@@ -50,11 +50,8 @@ def image_card(img, true_class, p, caption_text, key, class_names: list[str], st
         else:
             colors[pred] = "#1f77b4"
         st.caption(tr("explain.probs_title"))
-        fig = go.Figure(go.Bar(x=class_names, y=[float(v) for v in p], marker_color=colors,
-                               hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
-        fig.update_layout(height=260, margin=dict(l=10, r=10, t=10, b=10),
-                          yaxis=dict(range=[0, 1], tickformat=".0%"), showlegend=False)
-        st.plotly_chart(fig, key=f"probs_{key}", config={"displayModeBar": False})
+        st.plotly_chart(probability_bars(p, class_names, colors, lang()),
+                        key=f"probs_{key}", config={"displayModeBar": False})
 
 
 class Sections:

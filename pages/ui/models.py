@@ -21,6 +21,7 @@ from pages.ui.session import browser_id, lang, tr
 from pages.ui.text import file_name
 
 MODEL_KEY = "model_path"
+REPLACED_KEY = "model_replaced"   # session: {"chosen": path, "used": path} when the chosen file cannot be used
 
 
 @st.cache_resource(show_spinner=False)
@@ -51,10 +52,10 @@ def model_mtime(path: str) -> float:
         return 0.0
 
 
-def active_model_path() -> str | None:
-    """The model this browser uses: its own choice in the sidebar (kept server-side for
+def chosen_model_path() -> str | None:
+    """The model this browser chose: its own choice in the sidebar (kept server-side for
     the browser, so it survives reloads and new tabs), else the class default the teacher
-    set, else the shipped model."""
+    set, else the shipped model. Usable or not: see active_model_path."""
     path = preferences.model_choice(browser_id())
     if path:
         return path
@@ -62,6 +63,30 @@ def active_model_path() -> str | None:
         return str(registry.DEFAULT_MODEL)
     listing = registry.list_models()
     return str(listing.models[0].path) if listing.models else None
+
+
+def active_model_path() -> str | None:
+    """The model every page uses: the chosen one, unless the sidebar found in this run that
+    its file cannot be used (damaged since it was chosen): then the model the sidebar shows,
+    and says so, in its place (replace_unusable_choice)."""
+    path = chosen_model_path()
+    replaced = st.session_state.get(REPLACED_KEY)
+    if isinstance(replaced, dict) and replaced.get("chosen") == path:
+        return replaced.get("used")
+    return path
+
+
+def replace_unusable_choice(chosen: str | None, usable: list[str]) -> str | None:
+    """The model to use this run when `usable` lists the files that can be used: the chosen
+    one if it is among them, else the class default if it is, else the first. Remembered
+    for this run (active_model_path); None when nothing is usable."""
+    if chosen in usable or not usable:
+        st.session_state.pop(REPLACED_KEY, None)
+        return chosen if chosen in usable else None
+    default = preferences.store().class_default()
+    used = default if default in usable else usable[0]
+    st.session_state[REPLACED_KEY] = {"chosen": chosen, "used": used}
+    return used
 
 
 def set_active_model(path: str) -> None:

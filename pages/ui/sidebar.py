@@ -1,16 +1,20 @@
-"""The sidebar's own boxes (drawn by streamlit_app.py): the projector-mode toggle and
-the teacher's box (its passphrase form with the wait after wrong tries, and the teacher's
-controls)."""
+"""The sidebar's own boxes (drawn by streamlit_app.py): the active model (its choice, its
+two accuracies in full, what happened when the chosen file cannot be used), the
+projector-mode toggle and the teacher's box (its passphrase form with the wait after wrong
+tries, and the teacher's controls)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
 
 from fashion import preferences
 from fashion.errors import StudioError
+from fashion.i18n.numbers import fmt_pct
+from fashion.judging.stored import measured_accuracy, measured_real_photo_accuracy
 from fashion.model import registry
-from pages.ui.models import active_model_path
+from pages.ui.models import MODEL_KEY, active_model_path, chosen_model_path, replace_unusable_choice, set_active_model
 from pages.ui.session import (
     browser_prefs,
     is_teacher,
@@ -24,8 +28,59 @@ from pages.ui.session import (
     unlock_teacher,
     wait_text,
 )
-from pages.ui.text import as_text
+from pages.ui.text import as_text, file_name
 from pages.ui.widgets import PROJECTOR_KEY
+
+
+def model_sidebar() -> None:
+    """The active model's select box (the shipped default and every saved model, with what
+    we measured on each file, never a card's claim), both accuracies of the model in use in
+    full under it, and, when the chosen file cannot be used, which model is used instead and why."""
+    L = lang()
+    listing = registry.list_models()
+    labels, accuracies = {}, {}
+    for m in listing.models:
+        measured = measured_accuracy(m.path)
+        photos = measured_real_photo_accuracy(m.path)   # held-out photographers' phone photos, same store
+        accuracies[str(m.path)] = (measured, photos)
+        acc = fmt_pct(measured, L) if measured is not None else tr("sidebar.not_measured")
+        if photos is not None:
+            acc += " · " + tr("sidebar.photo_accuracy", pct=fmt_pct(photos, L, 0))
+        labels[str(m.path)] = f"{m.display_name} · {acc}" + (f" · {tr('sidebar.shipped')}" if m.shipped else "")
+    if not labels:
+        st.sidebar.warning(tr("model.missing"))
+    else:
+        chosen = chosen_model_path()
+        used = replace_unusable_choice(chosen, list(labels))
+        st.session_state["model_choice"] = used
+        st.session_state[MODEL_KEY] = used
+        st.sidebar.selectbox(tr("sidebar.model"), list(labels), format_func=labels.get, key="model_choice",
+                             help=tr("sidebar.model_help"),
+                             on_change=lambda: set_active_model(st.session_state["model_choice"]))
+        name = as_text(next(m.display_name for m in listing.models if str(m.path) == used))
+        fm, photos = accuracies[used]
+        fm = fmt_pct(fm, L) if fm is not None else tr("sidebar.not_measured")
+        st.sidebar.caption(tr("sidebar.model_accuracies", name=name, fm=fm, photos=fmt_pct(photos, L, 1))
+                           if photos is not None else tr("sidebar.model_accuracy", name=name, fm=fm))
+        if chosen != used:
+            st.sidebar.error(tr("sidebar.model_replaced", chosen=file_name(chosen), used=name,
+                                error=as_text(unusable_reason(chosen, listing))), icon=":material/report:")
+        if all(m.shipped for m in listing.models):
+            st.sidebar.caption(tr("sidebar.no_user_models"))
+    if listing.problems:
+        with st.sidebar.expander(tr("sidebar.problems")):
+            st.caption(tr("sidebar.problems_help"))
+            for p in listing.problems:
+                st.text(p.message(L))
+
+
+def unusable_reason(path: str, listing: registry.Listing) -> str:
+    """Why a chosen model file is not offered: the listing's own words for it (a damaged
+    file), else that it is gone or not among this server's models; no closing full stop."""
+    problem = next((p for p in listing.problems if p.file == Path(path).name and not p.listed), None)
+    if problem is not None:
+        return problem.error.message(lang()).strip().rstrip(".")
+    return tr("sidebar.model_gone") if not os.path.exists(path) else tr("sidebar.model_unlisted")
 
 
 def projector_sidebar() -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from fashion.i18n.numbers import fmt_duration, fmt_int, fmt_pct
 from fashion.judging import charts
 from fashion.judging.story import TrainingStory
+from pages.ui.chart_axes import percent_axis
 from pages.ui.session import lang, tr
 from pages.ui.widgets import projector
 
@@ -35,7 +36,7 @@ def render_whole_training(story: TrainingStory) -> None:
     fig = go.Figure()
     ends = [s for s in story.stages if s.test_accuracy is not None]
     fig.add_scatter(x=[s.last_epoch for s in ends], y=[s.test_accuracy for s in ends], mode="lines+markers",
-                    name=tr("eval.story.test_at_end"), line=dict(color=GREEN, width=3),
+                    name=tr("eval.story.test_at_end"), line={"color": GREEN, "width": 3},
                     hovertext=[tr("eval.story.stage_hover", n=s.number, what=s.what, acc=fmt_pct(s.test_accuracy, L))
                                for s in ends], hoverinfo="text")
     for s in story.stages:
@@ -45,15 +46,15 @@ def render_whole_training(story: TrainingStory) -> None:
             if values:
                 fig.add_scatter(x=list(range(s.first_epoch, s.first_epoch + len(values))), y=values,
                                 name=f"{label} · {tr('eval.story.stage', n=s.number)}", mode="lines+markers",
-                                line=dict(color=colour, dash=dash))
+                                line={"color": colour, "dash": dash})
     for s in story.stages:
         if s.first_epoch > 1:
-            fig.add_vline(x=s.first_epoch - 0.5, line=dict(color=charts.GREY, width=1, dash="dot"))
+            fig.add_vline(x=s.first_epoch - 0.5, line={"color": charts.GREY, "width": 1, "dash": "dot"})
         fig.add_annotation(x=(s.first_epoch + s.last_epoch) / 2, y=1.0, yref="paper", yanchor="bottom",
                            text=str(s.number), showarrow=False)
     charts.style(fig, L, title=tr("eval.story.title", epochs=fmt_int(story.epochs or 0, L), stages=len(story.stages)),
                  x_title=tr("eval.story.x"), y_title=tr("common.accuracy"), projector=projector(), height=360)
-    fig.update_yaxes(tickformat=".1%")                  # stages differ by tenths of a point
+    percent_axis(fig, L, values=[y for trace in fig.data for y in trace.y or []])   # "92,5 %", as the labels
     st.plotly_chart(fig, key="curve_story")
     st.caption(tr("eval.story.caption"))
     rows = [{tr("eval.story.col.stage"): s.number, tr("eval.story.col.what"): s.what,
@@ -62,4 +63,4 @@ def render_whole_training(story: TrainingStory) -> None:
              tr("eval.story.col.time"): fmt_duration(s.fit_seconds, L) if s.fit_seconds is not None else "—"}
             for s in story.stages]
     with st.expander(tr("eval.story.stages", n=len(story.stages))):
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=38 + 35 * len(rows))
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height="content")

@@ -11,11 +11,13 @@ import streamlit as st
 from fashion.i18n.numbers import fmt_duration, fmt_float, fmt_int, fmt_pct
 from fashion.judging import charts
 from fashion.model import registry
+from pages.ui.chart_axes import percent_axis
 from pages.ui.session import lang, tr
 from pages.ui.train_form import label
 from pages.ui.widgets import projector
 
 COLORS = charts.RUN_COLORS
+COMPARE_OPEN = "tr_compare_open"   # the Compare expander's state (pages/train.py): drawn only while open
 
 
 def _pct(value: float | None) -> str:
@@ -104,12 +106,13 @@ def render_compare() -> None:
         rows.append(settings_row(m, number[p]))
     charts.style(fig, lang(), title=tr(f"train.chart.{metric}"), x_title=tr("train.col.epoch"),
                  y_title=tr(f"train.chart.{metric}"), projector=projector(), height=420)
-    if metric == "accuracy":
-        fig.update_yaxes(tickformat=".0%")
+    if metric == "accuracy":       # ticks written like the labels: "92 %", "92,5 %"
+        percent_axis(fig, lang(), values=[v for m in chosen for k in ("accuracy", "val_accuracy")
+                                          for v in by_path[m].card.get("history", {}).get(k) or []])
     else:
         fig.update_yaxes(type="log")
     st.plotly_chart(fig, width="stretch", key="tr_compare_chart")
     st.caption(tr("train.compare_legend"))
     # settings as rows, runs as columns: every setting reads on a projector and a phone
     table = pd.DataFrame(rows).set_index(tr("train.col.number")).T
-    st.dataframe(table, width="stretch", height=38 + 35 * len(table))
+    st.dataframe(table, width="stretch", height="content")

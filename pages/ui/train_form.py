@@ -2,7 +2,10 @@
 TrainConfig, why that cannot run, the one-line summary under Start, and the settings
 expander with the model's layer table.
 
-The widgets' values live in st.session_state (keys tr_*), kept across page switches."""
+The widgets' values live in st.session_state (keys tr_*), kept across page switches. The
+settings expander draws its widgets only while it is open (so the page paints its first
+row at once, and a cold server starts TensorFlow for the layer table only when asked);
+while it is closed, its widgets' values are kept as plain session values (prepare_form)."""
 from __future__ import annotations
 
 import json
@@ -33,6 +36,8 @@ PRESET_ORDER = ("quick", "seed", "overfit", "best", "custom")   # custom: the us
 BASE_KEY = "_train_base_preset"   # session: the preset the user's own settings started from
 BATCH_SIZES = (16, 32, 64, 128, 256, 512, 1024)
 LEARNING_RATES = (1e-4, 3e-4, 5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 8e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0)
+SETTINGS_OPEN = "tr_settings_open"   # the settings expander's state: its content runs only while open
+START_KEYS = ("tr_preset", "tr_name")  # the first row's widgets, drawn on every run
 FORM_KEYS = ("tr_preset", "tr_arch", "tr_blocks", "tr_filters", "tr_kernel", "tr_pool", "tr_dropout",
              "tr_dense", "tr_bn", "tr_epochs", "tr_batch", "tr_lr", "tr_sched", "tr_opt", "tr_aug",
              "tr_augs", "tr_subset", "tr_val", "tr_wd", "tr_ls", "tr_seed", "tr_name", "tr_photos")
@@ -58,6 +63,7 @@ def preset_values(name: str) -> dict:
 def apply_preset() -> None:
     ss = st.session_state
     if ss["tr_preset"] not in PRESETS:   # "your own settings": keep the form as it is, open it
+        ss[SETTINGS_OPEN] = True
         return
     ss[BASE_KEY] = ss["tr_preset"]
     values = preset_values(ss["tr_preset"])
@@ -88,18 +94,19 @@ def ensure(key: str, default) -> None:
 BUILDER_KEYS = ("tr_blocks", "tr_filters", "tr_kernel", "tr_pool", "tr_dropout", "tr_dense", "tr_bn")
 
 
-def save_form() -> None:
+def save_form(settings_drawn: bool) -> None:
     """Remember the values of the widgets drawn in this run (a hidden widget's state is
-    stale, so the last value it showed is kept instead)."""
+    stale, so the last value it showed is kept instead). With the settings expander
+    closed only the first row was drawn; the others keep the values prepare_form gave them."""
     ss = st.session_state
     hidden = set()
     if ss["tr_arch"] != "custom":
         hidden.update(BUILDER_KEYS)
     if not ss["tr_aug"]:
         hidden.add("tr_augs")
-    drawn = {k: ss[k] for k in FORM_KEYS if k in ss and k not in hidden}
-    ss[SAVED_KEY] = {**ss.get(SAVED_KEY, {}), **drawn}
-    ss[DRAWN_KEY] = tuple(drawn)
+    kept = {k: ss[k] for k in FORM_KEYS if k in ss and k not in hidden}
+    ss[SAVED_KEY] = {**ss.get(SAVED_KEY, {}), **kept}
+    ss[DRAWN_KEY] = tuple(kept) if settings_drawn else tuple(k for k in START_KEYS if k in kept)
 
 
 def base_preset() -> str:
@@ -164,6 +171,10 @@ def prepare_form() -> None:
     the top of the page sees the same settings the expander below shows."""
     ss = st.session_state
     init_form()
+    defaults = preset_values(base_preset())
+    for key in FORM_KEYS:                   # the settings' widgets: drawn only while their expander is open
+        if key not in START_KEYS and key not in BUILDER_KEYS and key != "tr_augs":
+            ensure(key, defaults[key])
     if ss["tr_arch"] == "custom":
         for key, name in (("tr_blocks", "conv_blocks"), ("tr_filters", "filters"), ("tr_kernel", "kernel_size"),
                           ("tr_pool", "pooling"), ("tr_dropout", "dropout"), ("tr_dense", "dense_units"),
@@ -198,9 +209,14 @@ def label(kind: str, value) -> str:
 
 
 def render_settings(config: TrainConfig, problems: list[str]) -> None:
-    """Every setting, in an expander under the live run: presets fill it, the user edits it."""
+    """Every setting, in an expander under the live run: presets fill it, the user edits it.
+    Drawn only while the expander is open (its state is the session key SETTINGS_OPEN)."""
     ss = st.session_state
-    with st.expander(tr("train.settings"), expanded=ss["tr_preset"] == "custom", icon=":material/tune:"):
+    box = st.expander(tr("train.settings"), icon=":material/tune:", key=SETTINGS_OPEN, on_change="rerun")
+    if not box.open:
+        save_form(settings_drawn=False)
+        return
+    with box:
         left, right = st.columns([1, 1], gap="large")
         with left:
             st.markdown(f"**{tr('train.model')}**")
@@ -248,10 +264,11 @@ def render_settings(config: TrainConfig, problems: list[str]) -> None:
                             help=tr("train.seed_help"))
 
         st.markdown(f"**{tr('train.summary')}**")
-        render_summary(config, problems)
+        with st.spinner(tr("train.summary_loading")):   # a cold server starts TensorFlow to build the model
+            render_summary(config, problems)
         counts = manager().counts()
         st.caption(tr("train.server_status", running=counts["running"], queued=counts["queued"], limit=counts["limit"]))
-    save_form()
+    save_form(settings_drawn=True)
 
 
 def render_summary(config: TrainConfig, problems: list[str]) -> None:
@@ -270,7 +287,7 @@ def render_summary(config: TrainConfig, problems: list[str]) -> None:
     table = pd.DataFrame(rows).rename(columns={"name": tr("train.col.layer"), "type": tr("train.col.type"),
                                                "output_shape": tr("train.col.shape"),
                                                "params": tr("train.col.params")})
-    st.dataframe(table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)))
+    st.dataframe(table, hide_index=True, width="stretch", height="content")     # every layer
     st.metric(tr("train.total_params"), fmt_int(total, L))
 
 

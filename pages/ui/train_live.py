@@ -14,6 +14,7 @@ from fashion.runs.job import CANCELLED, DONE, FAILED, FINAL_STATES, QUEUED, RUNN
 from fashion.runs.manager import manager
 from fashion.runs.rules import JobRefused
 from pages.ui import following
+from pages.ui.chart_axes import percent_axis
 from pages.ui.downloads import take_home_buttons
 from pages.ui.models import active_model_path, set_active_model
 from pages.ui.session import browser_id, is_teacher, job_manager, lang, tr
@@ -74,7 +75,8 @@ def curves_figure(snap: dict) -> tuple[go.Figure, go.Figure]:
                  y_title=tr("train.chart.accuracy"), projector=big, height=320)
     charts.style(loss, L, title=tr("train.chart.loss_log"), x_title=tr("train.col.epoch"),
                  y_title=tr("train.chart.loss"), projector=big, height=320)
-    acc.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    acc.update_yaxes(range=[0, 1.02])
+    percent_axis(acc, L, 0.0, 1.0)                 # ticks written like the labels: "50 %"
     values = [v for _, v in snap.get("loss_points") or []] + [v for k in ("loss", "val_loss") for v in history.get(k, [])]
     loss.update_yaxes(type="log", range=charts.loss_axis_range(values))
     for fig in (acc, loss):

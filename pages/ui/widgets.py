@@ -2,6 +2,8 @@
 container into view, and a gallery of Fashion-MNIST images."""
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from pages.ui.display import to_display
@@ -36,15 +38,26 @@ export default function(component) {
         window.addEventListener(ev, stop, {once: true, passive: true});
     }
     let scrolledAt = null;
+    // The app's top bar (a <header> laid over the top of the page) covers what scrolls
+    // under it: stop the container that far below it, plus a little air, so its title shows.
+    const barBottom = () => Math.max(0, ...Array.from(document.querySelectorAll("header"))
+        .filter((h) => ["fixed", "sticky", "absolute"].includes(getComputedStyle(h).position))
+        .map((h) => h.getBoundingClientRect())
+        .filter((r) => r.top <= 1 && r.height < 160)
+        .map((r) => r.bottom));
+    const place = (el, behavior) => {
+        el.style.scrollMarginTop = (barBottom() + 12) + "px";
+        el.scrollIntoView({behavior, block: "start"});
+    };
     const follow = () => {
         if (userMoved || ++tries > 30) return;
         const el = document.querySelector(".st-key-" + key);
         const now = Date.now();
         if (el && scrolledAt === null) {
-            el.scrollIntoView({behavior: "smooth", block: "start"});
+            place(el, "smooth");
             scrolledAt = now;
-        } else if (el && now - scrolledAt > 700 && Math.abs(el.getBoundingClientRect().top) > 40) {
-            el.scrollIntoView({behavior: "auto", block: "start"});   // the layout moved it meanwhile
+        } else if (el && now - scrolledAt > 700 && Math.abs(el.getBoundingClientRect().top - barBottom() - 12) > 40) {
+            place(el, "auto");   // the layout moved it meanwhile
         }
         if (scrolledAt === null || now - scrolledAt < 2000) setTimeout(follow, 100);
     };
@@ -66,10 +79,16 @@ def scroll_into_view(container_key: str, nonce: str = "") -> None:
     _scroller(data={"key": container_key, "nonce": nonce}, key=f"scroll_{container_key}")
 
 
+def unbroken(text: str) -> str:
+    """A caption whose numbers keep their unit: "86 %" never wraps into "86" and "%" under
+    a narrow image (a no-break space between a digit and the percent sign)."""
+    return re.sub(r"(\d) %", "\\1\u00a0%", text)
+
+
 def gallery(images, captions: list[str], columns: int = 8, scale: int = 3) -> None:
-    """A grid of small images with a caption under each."""
+    """A grid of small images with a caption under each (numbers kept whole)."""
     images = list(images)
     for start in range(0, len(images), columns):
         cols = st.columns(columns)
         for col, img, cap in zip(cols, images[start:start + columns], captions[start:start + columns]):
-            col.image(to_display(img, scale), caption=cap)
+            col.image(to_display(img, scale), caption=unbroken(cap))
