@@ -70,7 +70,8 @@ def _example(label: int, model_input: np.ndarray) -> np.ndarray | None:
 
 
 def pct(p: float) -> str:
-    return fmt_pct(float(p), lang(), 0)
+    """A percentage that never wraps between the number and its sign ("79 %")."""
+    return fmt_pct(float(p), lang(), 0).replace(" %", "\u00a0%")
 
 
 def model_name(path: str) -> str:
@@ -238,16 +239,7 @@ def main() -> None:
     """The page's work, freed when the run ends (why: tests/test_architecture.py)."""
     st.title(tr("nav.photo"))
     st.caption(tr("photo.intro"))
-    with st.spinner(tr("model.loading")):     # a cold server starts TensorFlow here: say so, never a blank page
-        net = classifier()
-    if net is None:
-        st.stop()
-    path = active_model_path()
-    mtime = model_mtime(path)
-    judge = _judge(path, mtime)
-    pr.warm_up_in_background(net, judge)      # calibration and compiled passes, while the student picks a photo
-    class_names = names()
-    up_col, cam_col = st.columns(2)
+    up_col, cam_col = st.columns(2)            # the controls first: a cold server shows them at once
     with up_col:
         uploads = st.file_uploader(tr("photo.upload"), type=UPLOAD_TYPES, accept_multiple_files=True,
                                    key="photo_upload", help=tr("photo.upload_help"))
@@ -257,6 +249,15 @@ def main() -> None:
                                on_change=switch_off_live, args=("photo_camera_on",))
         shot = st.camera_input(tr("photo.camera"), key="photo_camera") if use_camera else None
     st.caption(tr("photo.tips"))
+    with st.spinner(tr("model.loading")):     # a cold server starts TensorFlow here: say so, never a blank page
+        net = classifier()
+    if net is None:
+        st.stop()
+    path = active_model_path()
+    mtime = model_mtime(path)
+    judge = _judge(path, mtime)
+    pr.warm_up_in_background(net, judge)      # calibration and compiled passes, while the student picks a photo
+    class_names = names()
     live_section(net, judge, class_names)      # the live camera, while its toggle is on
     sources = [(f.name, f.getvalue()) for f in (uploads or [])]
     if shot is not None:

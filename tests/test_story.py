@@ -1,6 +1,6 @@
-"""The shipped model's true story (issue 24): trained in 9 stages over 51 epochs, it is
-shown as one training of 51 epochs and 1 h 55 min, with its whole curve, never as its
-last 4-epoch stage."""
+"""The shipped model's true story (issue 24): trained in 3 stages over 23 epochs, it is
+shown as one training of 23 epochs and 2 h 1 min, with its whole curve (every stage's
+per-epoch curves recorded in its lineage), never as its last 5-epoch stage."""
 from __future__ import annotations
 
 from conftest import all_text, run_page
@@ -17,12 +17,22 @@ def shipped_card() -> dict:
 def test_the_shipped_model_is_one_training_of_all_its_stages():
     card = shipped_card()
     story = story_of(card)
-    assert story.staged and len(story.stages) == len(card["lineage"]) == 9
-    assert story.epochs == card["epochs_total"] == 51 and story.epochs > card["epochs_completed"]
+    assert story.staged and len(story.stages) == len(card["lineage"]) == 3
+    assert story.epochs == card["epochs_total"] == 23 and story.epochs > card["epochs_completed"]
     assert story.fit_seconds == card["fit_seconds_total"] > card["fit_seconds"]
-    assert [s.first_epoch for s in story.stages][:2] == [1, 11] and story.stages[-1].last_epoch == 51
+    assert [s.first_epoch for s in story.stages] == [1, 11, 19] and story.stages[-1].last_epoch == 23
     last = story.stages[-1]
-    assert last.history["loss"] == card["history"]["loss"] and not story.stages[0].history
+    assert last.history["loss"] == card["history"]["loss"]
+    assert all(len(s.history["accuracy"]) == s.epochs for s in story.stages)   # every stage's own curve
+
+
+def test_a_stage_without_curves_shows_where_it_ended():
+    card = {"history": {"loss": [0.5, 0.4]}, "epochs_completed": 2, "test_metrics": {"accuracy": 0.9},
+            "lineage": [{"stage": 0, "epochs": 3, "test_accuracy": 0.8},
+                        {"stage": 1, "epochs": 2, "test_accuracy": 0.9, "history": {"loss": [0.5]}}]}
+    story = story_of(card)
+    assert not story.stages[0].history                       # none recorded
+    assert story.stages[1].history == {"loss": [0.5, 0.4]}   # its own is short: the card's last-stage curves
 
 
 def test_a_single_run_is_its_own_story():
@@ -36,15 +46,15 @@ def _metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
-def test_evaluate_and_home_show_all_51_epochs_and_the_whole_time():
+def test_evaluate_and_home_show_all_23_epochs_and_the_whole_time():
     card = shipped_card()
     at = run_page("pages/evaluate.py", "en")
     assert not at.exception
     text = all_text(at)
-    assert "51 in 9 stages" in text and fmt_duration(card["fit_seconds_total"], "en") in text
-    assert "The whole training: 51 epochs in 9 stages" in text or any(
+    assert "23 in 3 stages" in text and fmt_duration(card["fit_seconds_total"], "en") in text
+    assert "The whole training: 23 epochs in 3 stages" in text or any(
         "curve_story" in str(getattr(c, "key", "")) for c in at.get("plotly_chart"))
     home = run_page("pages/home.py", "es")
     assert not home.exception
-    assert _metric(home, "Épocas") == "51 en 9 etapas"
+    assert _metric(home, "Épocas") == "23 en 3 etapas"
 

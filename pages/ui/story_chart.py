@@ -18,7 +18,7 @@ GREEN = "#2a9d4b"
 
 
 def epochs_text(story: TrainingStory) -> str:
-    """'51 (9 stages)' or '10'."""
+    """'23 (3 stages)' or '10'."""
     if story.epochs is None:
         return tr("common.unknown")
     text = fmt_int(story.epochs, lang())
