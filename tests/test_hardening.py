@@ -305,7 +305,8 @@ def test_pages_never_read_english_error_text():
 
 def test_the_custom_builder_takes_its_defaults_and_limits_from_the_core():
     from fashion.model.architectures import CUSTOM_DEFAULTS, CUSTOM_LIMITS
-    at = run_page("pages/train.py")
+    from pages.ui.train_form import SETTINGS_OPEN
+    at = run_page("pages/train.py", session={SETTINGS_OPEN: True})   # the settings expander, open
     at.selectbox(key="tr_arch").select("custom").run()
     assert not at.exception
     blocks = at.slider(key="tr_blocks")

@@ -12,6 +12,7 @@ from conftest import run_page
 from fashion.model import registry
 from fashion.model.naming import safe_name
 from pages.ui.text import as_text, file_name
+from pages.ui.train_compare import COMPARE_OPEN
 
 HOSTILE = "![p](http://x.test/t)[C](/a)**BOLD**"
 MARKDOWN_KINDS = ("markdown", "caption", "subheader", "header", "title", "info", "warning", "error", "success")
@@ -56,7 +57,7 @@ def _hostile_model(studio_home, stem: str, accuracy: float):
 def test_two_models_with_one_hostile_name_on_train(studio_home, lang):
     _hostile_model(studio_home, safe_name(HOSTILE), 0.8)
     _hostile_model(studio_home, "run-b", 0.7)
-    at = run_page("pages/train.py", lang)
+    at = run_page("pages/train.py", lang, session={COMPARE_OPEN: True})   # Compare runs, open
     assert_shown_as_text(at)
     table = at.dataframe[-1].value                       # Compare runs: settings x runs, one column per run
     assert len(set(table.columns)) == len(table.columns) >= 2

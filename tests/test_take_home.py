@@ -11,6 +11,7 @@ from conftest import run_page
 
 from fashion.model import registry
 from pages.ui.downloads import model_zip_bytes
+from pages.ui.train_form import SETTINGS_OPEN
 
 
 def test_evaluate_offers_the_notebook_and_the_model_in_the_pages_language():
@@ -36,7 +37,7 @@ def test_the_train_page_shows_what_each_chosen_augmentation_does():
     views = augmented_views(image, ["flip", "shift", "contrast"], seed=3)
     assert len(views) == 12 and all(v.shape == (28, 28) and v.dtype == np.uint8 for v in views)
     assert any(not np.array_equal(v, image) for v in views[:8])
-    at = run_page("pages/train.py", "en")
+    at = run_page("pages/train.py", "en", session={SETTINGS_OPEN: True})   # the settings expander, open
     assert not at.exception
     at.toggle(key="tr_aug").set_value(True).run()
     assert any(e.label == "See what the augmentation does" for e in at.expander)
