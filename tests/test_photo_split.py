@@ -30,7 +30,9 @@ def test_every_photographer_is_on_one_side(photos):
 
 
 def test_the_split_is_stable_and_mostly_training():
-    assert [split_of(p) for p in ("181", "48", "260")] == [split_of(p) for p in ("181", "48", "260")]
+    # pinned: a change of salt or shares would move photographers between sides (and the shipped
+    # arrays, card and figures would no longer match them)
+    assert [split_of(p) for p in ("1", "2", "5", "181", "12")] == ["val", "train", "test", "train", "test"]
     shares = np.array([split_of(str(p)) for p in range(5000)])
     assert 0.15 < (shares == "test").mean() < 0.25 and 0.15 < (shares == "val").mean() < 0.25
     assert split_of("") == "train"
