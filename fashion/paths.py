@@ -33,3 +33,14 @@ def evaluation_paths(model_path) -> tuple[Path, Path]:
     """A model's stored evaluation beside it: (<model>.eval.npz, <model>.eval.json)."""
     p = Path(model_path)
     return p.with_suffix(".eval.npz"), p.with_suffix(".eval.json")
+
+
+def judge_path(model_path) -> Path:
+    """A model's kept not-sure judge beside it (fashion/photos/judge_store.py)."""
+    return Path(model_path).with_suffix(".judge.npz")
+
+
+def kept_beside(model_path) -> tuple[Path, ...]:
+    """Everything computed from a model file and kept beside it: its stored evaluation and
+    its kept judge (removed with the model, or when another model takes its name)."""
+    return (*evaluation_paths(model_path), judge_path(model_path))

@@ -71,7 +71,7 @@ def _example(label: int, model_input: np.ndarray) -> np.ndarray | None:
 
 def pct(p: float) -> str:
     """A percentage that never wraps between the number and its sign ("79 %")."""
-    return fmt_pct(float(p), lang(), 0).replace(" %", "\u00a0%")
+    return fmt_pct(float(p), lang(), 0, whole=True)
 
 
 def model_name(path: str) -> str:

@@ -156,3 +156,10 @@ def test_no_english_left_in_the_spanish_page(rendered, page):
     assert not raw, f"untranslated identifiers in the Spanish {page}: {raw}"
     numbers = sorted(set(ENGLISH_NUMBER.findall(text)))
     assert not numbers, f"numbers written the English way in the Spanish {page}: {numbers}"
+
+
+def test_a_percentage_kept_whole_never_breaks_before_its_sign():
+    """An answer in a narrow column ("Camisa · 79 %") wraps as one word, in both languages."""
+    assert fmt_pct(0.79, "en", 0, whole=True) == "79\u00a0%"
+    assert fmt_pct(0.7951, "es", 1, whole=True) == "79,5\u00a0%"
+    assert fmt_pct(0.7951, "es", 1) == "79,5 %" and fmt_pct(None, "es", whole=True) == "-"

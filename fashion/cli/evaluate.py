@@ -1,4 +1,5 @@
-"""`python -m fashion evaluate`: a model on the 10,000 test images, or its stored evaluation (re)made."""
+"""`python -m fashion evaluate`: a model on the 10,000 test images, or its stored evaluation
+(and kept not-sure judge) (re)made."""
 from __future__ import annotations
 
 import json
@@ -11,6 +12,8 @@ from fashion.judging.evaluate import evaluate
 from fashion.judging.measure import compute
 from fashion.judging.stored import file_sha256, store_paths, write_store
 from fashion.paths import DEFAULT_MODEL
+from fashion.photos import judge_store
+from fashion.photos.judge import Judge
 
 
 def cmd_evaluate(a) -> int:
@@ -31,6 +34,8 @@ def cmd_evaluate(a) -> int:
             print(f"error: cannot write the evaluation store beside {path}: {e}", file=sys.stderr)
             return 1
         print(f"stored the evaluation of {path} in {', '.join(str(p) for p in store_paths(path))}", file=sys.stderr)
+        if judge_store.write(path, Judge().fit(classifier).state_arrays()):
+            print(f"kept its not-sure judge in {judge_store.store_path(path)}", file=sys.stderr)
         ev = stored.evaluation()
     else:
         ev = evaluate(classifier, ds.x_test, ds.y_test)

@@ -26,11 +26,16 @@ def _localise(text: str, lang: str) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-def fmt_pct(value: float | None, lang: str = "en", digits: int = 2) -> str:
-    """A share as a percentage: 0.9231 -> '92.31 %' / '92,31 %'; None or NaN -> '-'."""
+NO_BREAK_SPACE = "\u00a0"
+
+
+def fmt_pct(value: float | None, lang: str = "en", digits: int = 2, whole: bool = False) -> str:
+    """A share as a percentage: 0.9231 -> '92.31 %' / '92,31 %'; None or NaN -> '-'.
+    whole=True joins number and sign with a no-break space, for text that may wrap
+    (an answer in a narrow column must never end a line with '79' and start one with '%')."""
     if _missing(value):
         return MISSING
-    return _localise(f"{100 * value:.{digits}f} %", lang)
+    return _localise(f"{100 * value:.{digits}f}{NO_BREAK_SPACE if whole else ' '}%", lang)
 
 
 def fmt_float(value: float | None, lang: str = "en", digits: int | None = 3) -> str:

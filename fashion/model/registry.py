@@ -23,7 +23,7 @@ from fashion.i18n import t
 from fashion.model import cards
 from fashion.model.naming import clean_display_name, clean_stale, hold_name, reserve_name, safe_name
 from fashion.model.safe_load import check_keras_file
-from fashion.paths import DEFAULT_MODEL, SHIPPED_DIR, evaluation_paths, user_dir
+from fashion.paths import DEFAULT_MODEL, SHIPPED_DIR, kept_beside, user_dir
 
 
 @dataclass
@@ -195,7 +195,7 @@ def save_model(model, card: dict, name: str, folder: Path | None = None, overwri
         fault_point("save.before_model")
         os.replace(temps[0], path)
         fault_point("save.after_model")
-        for stale in evaluation_paths(path):     # another model's evaluation
+        for stale in kept_beside(path):          # another model's evaluation and judge
             remove_quietly(stale)
         os.replace(temps[1], path.with_suffix(".json"))
         fault_point("save.after_card")
@@ -207,12 +207,12 @@ def save_model(model, card: dict, name: str, folder: Path | None = None, overwri
 
 
 def delete_model(entry: ModelEntry) -> None:
-    """Delete a user's model: its file, its stored evaluation, its card."""
+    """Delete a user's model: its file, its stored evaluation and kept judge, its card."""
     if entry.shipped:
         raise ValueError("shipped models cannot be deleted")
     if entry.path.exists():
         entry.path.unlink()
-    for p in evaluation_paths(entry.path):
+    for p in kept_beside(entry.path):
         remove_quietly(p)
     if entry.card_path.exists():
         entry.card_path.unlink()

@@ -22,11 +22,13 @@ pictures it has never been trained on, how its own signals relate to being right
     sure      P(right) >= threshold, the lowest threshold at which the answers it
               calls sure were right at least TARGET_PRECISION of the time
 
-Fitting takes a few seconds (about 6,000 small inputs through the network): a `Judge` is
-fitted once per model and kept by whoever holds the model (the app: st.cache_resource; the
-command line: for the run), then passed in with the Classifier:
+Fitting takes seconds (about 8,000 small inputs through the network): a `Judge` is fitted
+once per model, kept on disk beside the model file (judge_store: `fit_once` reads it there
+when it was fitted from the same model and pictures) and in memory by whoever holds the
+model (the app: st.cache_resource; the command line: for the run), then passed in with
+the Classifier:
 
-    judge = Judge().fit(classifier)
+    judge = Judge().fit_once(classifier)     # kept beside the model, or fitted (and kept)
     judge.energy_reference_, judge.calibration_       # the fitted state
     probs, z, p_right, threshold, unfamiliar = judge.assess(classifier, x, found)
 
@@ -35,6 +37,7 @@ back to its own rule.
 """
 from __future__ import annotations
 
+import json
 import math
 import threading
 from dataclasses import dataclass
@@ -43,6 +46,7 @@ import numpy as np
 
 from fashion.data import load
 from fashion.errors import DatasetError
+from fashion.photos import judge_store
 from fashion.photos.calibration_data import CalibrationSet, calibration_set
 from fashion.photos.energy import REFERENCE_IMAGES, photo_scores, reference_energy
 from fashion.photos.photoset import PhotoSetError, shipped
@@ -56,9 +60,10 @@ FEATURE_DIMS = 256          # the features the distance signal compares, project
 @dataclass
 class Reference:
     """Where the network's features of what it was trained on lie: the (unit-length)
-    features of the phone photos it was trained on and of a sample of Fashion-MNIST."""
-    photos: np.ndarray          # (P, D) float32, unit rows
-    catalogue: np.ndarray       # (C, D) float32, unit rows
+    features of the phone photos it was trained on and of a sample of Fashion-MNIST, kept
+    in half precision (a similarity needs no more, and the kept judge is half the size)."""
+    photos: np.ndarray          # (P, D) float16, unit rows
+    catalogue: np.ndarray       # (C, D) float16, unit rows
 
     def similarity(self, feats: np.ndarray) -> np.ndarray:
         """(N, 2): cosine similarity to the K-th nearest training photo and to the K-th
@@ -67,7 +72,7 @@ class Reference:
         out = np.zeros((len(f), 2))
         for j, ref in enumerate((self.photos, self.catalogue)):
             if len(ref) >= NEIGHBOURS:
-                sims = f @ ref.T
+                sims = f @ ref.T.astype(np.float32)
                 out[:, j] = -np.partition(-sims, NEIGHBOURS - 1, axis=1)[:, NEIGHBOURS - 1]
         return out
 
@@ -84,16 +89,16 @@ def _unit(a: np.ndarray) -> np.ndarray:
 def reference_of(embed) -> Reference | None:
     """A Reference from `embed(images uint8) -> (N, D)` over the shipped photos trained on
     (those of a Fashion-MNIST kind) and Fashion-MNIST training images."""
-    photos = catalogue = np.zeros((0, 1), np.float32)
+    photos = catalogue = np.zeros((0, 1), np.float16)
     try:
         trained = shipped().part(False)
-        photos = _unit(embed(trained.images[trained.scored]))
+        photos = _unit(embed(trained.images[trained.scored])).astype(np.float16)
     except PhotoSetError:
         pass
     try:
         ds = load()
         idx = np.sort(np.random.default_rng(0).choice(len(ds.x_train), REFERENCE_FM_IMAGES, replace=False))
-        catalogue = _unit(embed(ds.x_train[idx]))
+        catalogue = _unit(embed(ds.x_train[idx])).astype(np.float16)
     except DatasetError:
         pass
     if len(photos) < NEIGHBOURS and len(catalogue) < NEIGHBOURS:
@@ -156,6 +161,11 @@ def features(probabilities: np.ndarray, z: np.ndarray | None, found: np.ndarray,
     return np.concatenate([np.stack([logit, np.log(top2[:, 0] / top2[:, 1]), z,
                                      np.asarray(found, np.float64)], axis=1), d,
                            np.stack([d.max(axis=1), d[:, 1] * logit, d[:, 0] * logit], axis=1)], axis=1)
+
+
+def features_width() -> int:
+    """How many signals `features` gives per input."""
+    return features(np.full((1, 10), 0.1), None, np.ones(1, bool)).shape[1]
 
 
 def choose_threshold(confidence: np.ndarray, right: np.ndarray, target: float = TARGET_PRECISION,
@@ -287,11 +297,53 @@ class Judge:
         return hasattr(self, "calibration_")
 
     def fit_once(self, classifier) -> "Judge":
-        """`fit` unless already fitted; a fit running on another thread is waited for."""
+        """`fit` unless already fitted or kept beside the model file (judge_store: read
+        there, or fitted and kept there); a fit running on another thread is waited for."""
         with self._lock:
-            if not self.is_fitted:
-                self.fit(classifier)
+            if self.is_fitted:
+                return self
+            keeps = self.data is None and self.reference_images == REFERENCE_IMAGES and classifier.path is not None
+            kept = judge_store.read(classifier.path) if keeps else None
+            if kept is not None and self._restore(kept):
+                return self
+            self.fit(classifier)
+            if keeps:
+                judge_store.write(classifier.path, self.state_arrays())
         return self
+
+    def state_arrays(self) -> dict[str, np.ndarray]:
+        """The fitted state as arrays (what judge_store keeps)."""
+        out = {"energy_reference": np.asarray(self._fitted().energy_reference_ or (), np.float64)}
+        cal = self.calibration_
+        if cal is not None:
+            out.update(mean=cal.mean, scale=cal.scale, weights=cal.weights,
+                       numbers=np.array([cal.bias, cal.threshold, float(cal.uses_energy),
+                                         np.nan if cal.familiar_floor is None else cal.familiar_floor]),
+                       fitted_on=np.str_(json.dumps(cal.fitted_on)))
+            if cal.reference is not None:
+                out.update(reference_photos=cal.reference.photos, reference_catalogue=cal.reference.catalogue)
+        return out
+
+    def _restore(self, a: dict[str, np.ndarray]) -> bool:
+        """Take the fitted state from state_arrays' output; False (nothing taken) if malformed."""
+        try:
+            energy = tuple(float(v) for v in a["energy_reference"])
+            cal = None
+            if "mean" in a:
+                bias, threshold, uses_energy, floor = (float(v) for v in a["numbers"])
+                reference = (Reference(a["reference_photos"].astype(np.float16), a["reference_catalogue"].astype(np.float16))
+                             if "reference_photos" in a else None)
+                cal = Calibration(mean=a["mean"].astype(np.float64), scale=a["scale"].astype(np.float64),
+                                  weights=a["weights"].astype(np.float64), bias=bias, threshold=threshold,
+                                  uses_energy=bool(uses_energy), fitted_on=json.loads(str(a["fitted_on"])),
+                                  reference=reference, familiar_floor=None if math.isnan(floor) else floor)
+                if not (cal.mean.shape == cal.scale.shape == cal.weights.shape == (features_width(),)):
+                    return False
+        except (KeyError, ValueError, TypeError):
+            return False
+        self.energy_reference_ = energy if len(energy) == 2 else None
+        self.calibration_ = cal
+        return True
 
     def scores(self, classifier, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """(probabilities, energy z-score or None) for (N, 28, 28) inputs in [0, 1]."""

@@ -2,7 +2,7 @@
 the Photo page and `python -m fashion predict`.
 
     classifier = Classifier.load(path)
-    judge = Judge().fit(classifier)                                 # once per model, kept
+    judge = Judge().fit_once(classifier)                            # once per model, kept
     predictions = classify_photos(classifier, judge, ["a.jpg", "b.png"])   # Prediction objects
     rows = classify_files(classifier, judge, ["a.jpg", "b.png"])           # JSON-ready dicts
 

@@ -122,7 +122,7 @@ def show_answer(answer: LiveAnswer, class_names: list[str], big: bool) -> None:
         return
     name = class_names[pred.label]
     shown = name if pred.sure else tr("photo.col.unsure", name=name)
-    confidence = fmt_pct(pred.confidence, lang(), 0).replace(" %", "\u00a0%")    # never wrapped before "%"
+    confidence = fmt_pct(pred.confidence, lang(), 0, whole=True)
     if big:
         st.title(f"{shown} · {confidence}", anchor=False)
     if pred.sure:
