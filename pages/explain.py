@@ -147,7 +147,9 @@ def main() -> None:
         inner = structure["inner"]
         st.info(tr("explain.tta_note", name=tr(f"train.arch.{inner}") if f"train.arch.{inner}" in TABLE else inner))
     table = layer_table(structure["table"])
-    st.dataframe(table, hide_index=True, height="content")     # every layer, no inner scrollbar
+    st.dataframe(table, hide_index=True, height="content",     # every layer, no inner scrollbar
+                 column_config={tr("explain.col_layer"): st.column_config.TextColumn(pinned=True),   # kept in view
+                                tr("explain.col_settings"): st.column_config.TextColumn(width="large")})
     st.caption(tr("explain.total_params", count=num(structure["params"])))
     sections.start("filters", tr("explain.filters_header"))
     if not structure["convs"]:
