@@ -86,6 +86,16 @@ def test_a_damaged_or_unwritable_store_only_means_fitting_again(model_path, monk
     assert not judge_store.store_path(model_path).exists()
 
 
+def test_the_command_lines_judge_reads_a_kept_judge_but_never_writes_one(model_path):
+    """`python -m fashion predict` writes nothing (tests/test_safety.py): Judge(keep=False)."""
+    classifier = Classifier.load(model_path)
+    Judge(keep=False).fit_once(classifier)
+    assert not judge_store.store_path(model_path).exists()
+    Judge().fit_once(classifier)
+    again = Classifier.load(model_path)
+    assert passes(again, lambda: Judge(keep=False).fit_once(again)) == 0
+
+
 def test_deleting_a_model_deletes_its_kept_judge(model_path):
     Judge().fit_once(Classifier.load(model_path))
     entry = registry.find_model("judged")

@@ -19,7 +19,7 @@ def cmd_predict(a) -> int:
     if classifier is None:
         return 2
     try:
-        rows = classify_files(classifier, Judge(), a.files)   # fitted on the first photo it judges
+        rows = classify_files(classifier, Judge(keep=False), a.files)   # kept beside the model, or fitted: writes nothing
     except Exception as e:  # a model that cannot take 28x28 inputs, for instance
         print(f"error: could not classify with this model: {e or type(e).__name__}", file=sys.stderr)
         rows = [{"file": f, "error": "could not classify with this model"} for f in a.files]

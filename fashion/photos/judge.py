@@ -276,9 +276,11 @@ class Judge:
     energy, or None) and `calibration_` (a Calibration, or None without calibration
     pictures). A lock makes a fit in progress on one thread the one every other waits for."""
 
-    def __init__(self, data: CalibrationSet | None = None, reference_images: int = REFERENCE_IMAGES):
+    def __init__(self, data: CalibrationSet | None = None, reference_images: int = REFERENCE_IMAGES,
+                 keep: bool = True):
         self.data = data                            # None: the shipped calibration pictures
         self.reference_images = reference_images
+        self.keep = keep                            # False: read a kept judge, never write one
         self.warm_up_thread: threading.Thread | None = None
         self._lock = threading.RLock()
         self._start_lock = threading.Lock()
@@ -298,7 +300,8 @@ class Judge:
 
     def fit_once(self, classifier) -> "Judge":
         """`fit` unless already fitted or kept beside the model file (judge_store: read
-        there, or fitted and kept there); a fit running on another thread is waited for."""
+        there, or fitted and kept there unless `keep` is False); a fit running on another
+        thread is waited for."""
         with self._lock:
             if self.is_fitted:
                 return self
@@ -307,7 +310,7 @@ class Judge:
             if kept is not None and self._restore(kept):
                 return self
             self.fit(classifier)
-            if keeps:
+            if keeps and self.keep:
                 judge_store.write(classifier.path, self.state_arrays())
         return self
 
