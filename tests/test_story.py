@@ -1,5 +1,5 @@
-"""The shipped model's true story (issue 24): trained in 3 stages over 23 epochs, it is
-shown as one training of 23 epochs and 2 h 1 min, with its whole curve (every stage's
+"""The shipped model's true story (issue 24): trained in 5 stages over 43 epochs, it is
+shown as one training of 43 epochs and 3 h 11 min, with its whole curve (every stage's
 per-epoch curves recorded in its lineage), never as its last 5-epoch stage."""
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ def shipped_card() -> dict:
 def test_the_shipped_model_is_one_training_of_all_its_stages():
     card = shipped_card()
     story = story_of(card)
-    assert story.staged and len(story.stages) == len(card["lineage"]) == 3
-    assert story.epochs == card["epochs_total"] == 23 and story.epochs > card["epochs_completed"]
+    assert story.staged and len(story.stages) == len(card["lineage"]) == 5
+    assert story.epochs == card["epochs_total"] == 43 and story.epochs > card["epochs_completed"]
     assert story.fit_seconds == card["fit_seconds_total"] > card["fit_seconds"]
-    assert [s.first_epoch for s in story.stages] == [1, 11, 19] and story.stages[-1].last_epoch == 23
+    assert [s.first_epoch for s in story.stages] == [1, 11, 19, 24, 36] and story.stages[-1].last_epoch == 43
     last = story.stages[-1]
     assert last.history["loss"] == card["history"]["loss"]
     assert all(len(s.history["accuracy"]) == s.epochs for s in story.stages)   # every stage's own curve
@@ -46,15 +46,15 @@ def _metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
-def test_evaluate_and_home_show_all_23_epochs_and_the_whole_time():
+def test_evaluate_and_home_show_all_43_epochs_and_the_whole_time():
     card = shipped_card()
     at = run_page("pages/evaluate.py", "en")
     assert not at.exception
     text = all_text(at)
-    assert "23 in 3 stages" in text and fmt_duration(card["fit_seconds_total"], "en") in text
-    assert "The whole training: 23 epochs in 3 stages" in text or any(
+    assert "43 in 5 stages" in text and fmt_duration(card["fit_seconds_total"], "en") in text
+    assert "The whole training: 43 epochs in 5 stages" in text or any(
         "curve_story" in str(getattr(c, "key", "")) for c in at.get("plotly_chart"))
     home = run_page("pages/home.py", "es")
     assert not home.exception
-    assert _metric(home, "Épocas") == "23 en 3 etapas"
+    assert _metric(home, "Épocas") == "43 en 5 etapas"
 
