@@ -334,7 +334,8 @@ class Judge:
             cal = None
             if "mean" in a:
                 bias, threshold, uses_energy, floor = (float(v) for v in a["numbers"])
-                reference = (Reference(a["reference_photos"].astype(np.float16), a["reference_catalogue"].astype(np.float16))
+                reference = (Reference(a["reference_photos"].astype(np.float16),
+                                       a["reference_catalogue"].astype(np.float16))
                              if "reference_photos" in a else None)
                 cal = Calibration(mean=a["mean"].astype(np.float64), scale=a["scale"].astype(np.float64),
                                   weights=a["weights"].astype(np.float64), bias=bias, threshold=threshold,
