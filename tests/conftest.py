@@ -20,6 +20,18 @@ sys.path.insert(0, str(REPO))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
+BROWSER_GROUP = "browser"    # every test_browser_*.py file: one process, one Streamlit server
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (pyproject.toml: --dist loadgroup), a file's tests stay in one
+    process (its module fixtures are computed once) and the browser files share one, so
+    one Streamlit server and one Chromium serve them all."""
+    for item in items:
+        name = item.path.name
+        item.add_marker(pytest.mark.xdist_group(BROWSER_GROUP if name.startswith("test_browser_") else name))
+
+
 @pytest.fixture(autouse=True)
 def studio_home(tmp_path, monkeypatch):
     """Every test gets its own empty user registry (never the developer's ~/.fashion-studio)."""
@@ -80,6 +92,9 @@ class Server:
         self.url, self.proc, self.home, self.log = url, proc, home, log
 
 
+SERVER_START_S = 240   # a server starting while the other test process trains: slow, not broken
+
+
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
     """`streamlit run streamlit_app.py` on a free port, with its own studio home."""
@@ -93,7 +108,7 @@ def app_server(tmp_path_factory):
          "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
+    deadline = time.time() + SERVER_START_S
     while time.time() < deadline:
         try:
             urllib.request.urlopen(url + "/_stcore/health", timeout=2)
@@ -104,7 +119,7 @@ def app_server(tmp_path_factory):
             time.sleep(0.5)
     else:
         proc.kill()
-        raise RuntimeError("streamlit did not start in 90 s")
+        raise RuntimeError(f"streamlit did not answer in {SERVER_START_S} s: {log.read_text()[-2000:]}")
     yield Server(url, proc, home, log)
     proc.terminate()
     try:

@@ -8,6 +8,7 @@ import pytest
 from fashion.backend import keras
 from fashion.model import registry
 from fashion.model.classifier import Classifier
+from fashion.paths import judge_path
 from fashion.photos import judge_store
 from fashion.photos.judge import Judge
 
@@ -38,7 +39,7 @@ def test_a_fitted_judge_is_kept_and_read_back_with_the_same_answers(model_path):
     first = Classifier.load(model_path)
     fitted = Judge()
     assert passes(first, lambda: fitted.fit_once(first)) > 10
-    assert judge_store.store_path(model_path).is_file()
+    assert judge_path(model_path).is_file()
 
     again = Classifier.load(model_path)           # another process, say: a fresh classifier and judge
     kept = Judge()
@@ -53,12 +54,12 @@ def test_a_fitted_judge_is_kept_and_read_back_with_the_same_answers(model_path):
 def test_a_judge_kept_for_another_model_other_pictures_or_format_is_fitted_again(model_path, monkeypatch):
     classifier = Classifier.load(model_path)
     Judge().fit_once(classifier)
-    kept = judge_store.store_path(model_path).read_bytes()
+    kept = judge_path(model_path).read_bytes()
 
     # another model under the same name: the kept judge goes with the old one
     registry.save_model(small_network(1), {"test_metrics": {}}, "judged", overwrite=True)
-    assert not judge_store.store_path(model_path).exists()
-    judge_store.store_path(model_path).write_bytes(kept)            # even put back, it is not taken
+    assert not judge_path(model_path).exists()
+    judge_path(model_path).write_bytes(kept)            # even put back, it is not taken
     assert judge_store.read(model_path) is None
     other = Classifier.load(model_path)
     assert passes(other, lambda: Judge().fit_once(other)) > 10
@@ -70,7 +71,7 @@ def test_a_judge_kept_for_another_model_other_pictures_or_format_is_fitted_again
 
 
 def test_a_damaged_or_unwritable_store_only_means_fitting_again(model_path, monkeypatch):
-    judge_store.store_path(model_path).write_bytes(b"PK\x03\x04 half a file")
+    judge_path(model_path).write_bytes(b"PK\x03\x04 half a file")
     classifier = Classifier.load(model_path)
     judge = Judge()
     assert passes(classifier, lambda: judge.fit_once(classifier)) > 10
@@ -80,17 +81,17 @@ def test_a_damaged_or_unwritable_store_only_means_fitting_again(model_path, monk
         raise PermissionError(13, "Read-only file system")
 
     monkeypatch.setattr(judge_store, "write_bytes", refuse)
-    judge_store.store_path(model_path).unlink()
+    judge_path(model_path).unlink()
     fresh = Classifier.load(model_path)
     assert Judge().fit_once(fresh).calibration_ is not None        # answered all the same
-    assert not judge_store.store_path(model_path).exists()
+    assert not judge_path(model_path).exists()
 
 
 def test_the_command_lines_judge_reads_a_kept_judge_but_never_writes_one(model_path):
     """`python -m fashion predict` writes nothing (tests/test_safety.py): Judge(keep=False)."""
     classifier = Classifier.load(model_path)
     Judge(keep=False).fit_once(classifier)
-    assert not judge_store.store_path(model_path).exists()
+    assert not judge_path(model_path).exists()
     Judge().fit_once(classifier)
     again = Classifier.load(model_path)
     assert passes(again, lambda: Judge(keep=False).fit_once(again)) == 0
@@ -100,7 +101,7 @@ def test_deleting_a_model_deletes_its_kept_judge(model_path):
     Judge().fit_once(Classifier.load(model_path))
     entry = registry.find_model("judged")
     registry.delete_model(entry)
-    assert not judge_store.store_path(model_path).exists()
+    assert not judge_path(model_path).exists()
 
 
 def test_the_shipped_models_kept_judge_is_current_and_is_what_a_fit_gives_now():

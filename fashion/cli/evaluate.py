@@ -11,7 +11,7 @@ from fashion.errors import DatasetError
 from fashion.judging.evaluate import evaluate
 from fashion.judging.measure import compute
 from fashion.judging.stored import file_sha256, store_paths, write_store
-from fashion.paths import DEFAULT_MODEL
+from fashion.paths import DEFAULT_MODEL, judge_path
 from fashion.photos import judge_store
 from fashion.photos.judge import Judge
 
@@ -35,7 +35,7 @@ def cmd_evaluate(a) -> int:
             return 1
         print(f"stored the evaluation of {path} in {', '.join(str(p) for p in store_paths(path))}", file=sys.stderr)
         if judge_store.write(path, Judge().fit(classifier).state_arrays()):
-            print(f"kept its not-sure judge in {judge_store.store_path(path)}", file=sys.stderr)
+            print(f"kept its not-sure judge in {judge_path(path)}", file=sys.stderr)
         ev = stored.evaluation()
     else:
         ev = evaluate(classifier, ds.x_test, ds.y_test)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import numpy as np
 
@@ -34,11 +33,6 @@ FORMAT = 1                                        # bump when what a fit compute
 FITTED_FROM = (SHIPPED, NON_GARMENTS, CATALOGUE)  # the picture files a fit reads
 
 
-def store_path(model_path) -> Path:
-    """Where a model's judge is kept: <model>.judge.npz."""
-    return judge_path(model_path)
-
-
 def key_of(model_path) -> dict:
     """What a judge fitted now for this model would be fitted from."""
     pictures = {p.name: (file_sha256(p) if p.is_file() else None) for p in FITTED_FROM}
@@ -48,7 +42,7 @@ def key_of(model_path) -> dict:
 def read(model_path) -> dict[str, np.ndarray] | None:
     """The kept judge's arrays, or None when there is none, it is damaged, or it was fitted
     from other files than those here now."""
-    path = store_path(model_path)
+    path = judge_path(model_path)
     try:
         if not path.is_file():
             return None
@@ -67,7 +61,7 @@ def write(model_path, arrays: dict[str, np.ndarray]) -> bool:
     try:
         buf = io.BytesIO()
         np.savez_compressed(buf, key=np.str_(json.dumps(key_of(model_path))), **arrays)
-        write_bytes(store_path(model_path), buf.getvalue())
+        write_bytes(judge_path(model_path), buf.getvalue())
     except OSError:
         return False
     return True
