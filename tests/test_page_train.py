@@ -150,6 +150,32 @@ def test_the_start_button_is_in_the_first_row_and_settings_wait_in_an_expander(m
     assert at.session_state[SETTINGS_OPEN] and at.selectbox(key="tr_arch")
 
 
+def test_a_value_typed_while_the_layer_table_is_built_is_kept(manager, monkeypatch):
+    """Opening the settings on a cold server builds the layer table (TensorFlow starts): a
+    value typed meanwhile ends that run before it finishes. The next run keeps what was
+    typed, not the value the form had before."""
+    import streamlit as st
+
+    from pages.ui import train_form
+    at = run_page(PAGE)                                                    # settings closed
+    built = train_form.model_summary
+
+    def cut_short(*args, **kwargs):
+        st.stop()                     # the run ends here, as when the browser sends a typed value
+
+    monkeypatch.setattr(train_form, "model_summary", cut_short)
+    at.session_state[SETTINGS_OPEN] = True
+    at.run()                                                  # the widgets drawn, the table not yet
+    assert at.number_input(key="tr_epochs").value != 40
+    monkeypatch.setattr(train_form, "model_summary", built)
+    at.number_input(key="tr_epochs").set_value(40)
+    at.number_input(key="tr_subset").set_value(3000).run()
+    no_exception(at)
+    assert at.number_input(key="tr_epochs").value == 40 and at.number_input(key="tr_subset").value == 3000
+    line = " ".join(c.value for c in at.caption)
+    assert t("train.line.epochs", "en", n=40) in line, line
+
+
 def test_invalid_combinations_are_refused_with_a_message(manager):
     at = train_page()
     at.number_input(key="tr_subset").set_value(150)

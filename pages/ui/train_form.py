@@ -263,12 +263,15 @@ def render_settings(config: TrainConfig, problems: list[str]) -> None:
             a3.number_input(tr("train.seed"), min_value=0, max_value=2**31 - 1, step=1, key="tr_seed",
                             help=tr("train.seed_help"))
 
+        # Every setting is on screen now: remember them before the slow layer table. A value
+        # typed while the table is still being built interrupts this run; the next run must
+        # know these widgets were drawn, or prepare_form would put the old value back.
+        save_form(settings_drawn=True)
         st.markdown(f"**{tr('train.summary')}**")
         with st.spinner(tr("train.summary_loading")):   # a cold server starts TensorFlow to build the model
             render_summary(config, problems)
         counts = manager().counts()
         st.caption(tr("train.server_status", running=counts["running"], queued=counts["queued"], limit=counts["limit"]))
-    save_form(settings_drawn=True)
 
 
 def render_summary(config: TrainConfig, problems: list[str]) -> None:
