@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
@@ -185,6 +186,18 @@ def wait_for_app(pg, timeout: float = 60_000) -> None:
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
         timeout=timeout)
+
+
+def wait_for_rerun(pg, timeout: float = 60_000, start_ms: float = 2_000) -> None:
+    """After an action that reruns the script (a toggle, a number entered): wait for that
+    run to start, then to end. The "Running" status shows only after a delay, so on a busy
+    machine wait_for_app alone can return before the run has begun."""
+    try:
+        pg.wait_for_selector('[data-testid="stApp"]:not([data-test-script-state="notRunning"])', timeout=start_ms)
+    except PlaywrightTimeout:
+        pass                     # a quick run may have come and gone already
+    wait_for_app(pg, timeout)
+    pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 
 
 def assert_no_exception(pg) -> None:

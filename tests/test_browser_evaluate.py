@@ -3,22 +3,27 @@ test images of that true -> predicted pair; download the report and find the pag
 import re
 
 from conftest import assert_no_exception, wait_for_app
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 
 def click_cell(pg, row: int, col: int) -> None:
-    """Click the centre of one cell of the 10x10 matrix (row: true class, col: prediction)."""
-    plot = pg.locator(".js-plotly-plot").filter(has=pg.locator(".heatmaplayer")).first
-    drag = plot.locator(".nsewdrag").first
-    box = None
-    for _ in range(20):              # Plotly may be redrawing the chart (a rerun, a resize): wait for it
-        drag.wait_for(state="visible")
-        plot.scroll_into_view_if_needed()
-        box = drag.bounding_box()
+    """Click the centre of one cell of the 10x10 matrix (row: true class, col: prediction).
+    Plotly may be drawing the chart again (a rerun, a resize) as we look: then look again."""
+    for attempt in range(20):
+        plot = pg.locator(".js-plotly-plot").filter(has=pg.locator(".heatmaplayer")).first
+        drag = plot.locator(".nsewdrag").first
+        try:
+            drag.wait_for(state="visible")
+            plot.scroll_into_view_if_needed(timeout=5_000)
+            box = drag.bounding_box(timeout=5_000)
+        except PlaywrightError:
+            box = None               # detached while we looked
         if box and box["width"] > 0 and box["height"] > 0:
             break
         pg.wait_for_timeout(250)
-    assert box, "the confusion matrix never settled on screen"
+    else:
+        raise AssertionError("the confusion matrix never settled on screen")
     x = box["x"] + (col + 0.5) * box["width"] / 10
     y = box["y"] + (row + 0.5) * box["height"] / 10
     pg.mouse.move(x, y)

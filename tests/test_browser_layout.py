@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from conftest import ARTIFACTS, assert_no_exception, launch_chromium, wait_for_app
+from conftest import ARTIFACTS, assert_no_exception, launch_chromium, wait_for_app, wait_for_rerun
 from playwright.sync_api import expect
 from test_browser_evaluate import click_cell
 from test_browser_own_photos import write_y4m
@@ -111,7 +111,7 @@ def metrics_in(pg, selector: str) -> list[dict]:
 def projector_on(pg) -> None:
     """Turn projector mode on with the sidebar toggle, as the teacher does."""
     pg.get_by_text(t("sidebar.projector", "es"), exact=True).click()
-    wait_for_app(pg)
+    wait_for_rerun(pg)
 
 
 def inside(box: dict, viewport: dict) -> bool:

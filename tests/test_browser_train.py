@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 
-from conftest import assert_no_exception, wait_for_app
+from conftest import assert_no_exception, wait_for_app, wait_for_rerun
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
@@ -17,7 +17,7 @@ def set_number(pg, label: str, value: int) -> None:
     box = pg.get_by_label(label, exact=True)
     box.fill(str(value))
     box.press("Enter")
-    wait_for_app(pg)
+    wait_for_rerun(pg)
 
 
 def choose(pg, label: str, option: str) -> None:

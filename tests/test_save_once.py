@@ -11,6 +11,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -56,6 +58,28 @@ def test_a_worker_killed_during_its_save_ends_done_with_one_model(point, studio_
     assert_saved_once(job, studio_home)
 
 
+def worker_pids(home) -> list[int]:
+    """The processes holding a model name in home (a name reservation holds its owner's pid)."""
+    return [int(lock.read_text().split()[0]) for lock in (home / "models").glob(".*.reserved")]
+
+
+def wait_until_dead(pids: list[int], timeout: float = 60.0) -> None:
+    """The fault kills the server, then the worker kills itself: a moment apart (longer on a
+    busy machine). The next server starts once both are gone, as after a real restart."""
+    deadline = time.time() + timeout
+    for pid in pids:
+        while time.time() < deadline:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+            except (OSError, IndexError):
+                break                                   # gone
+            if state == "Z":
+                break                                   # dead, not yet reaped
+            time.sleep(0.05)
+        else:
+            raise AssertionError(f"worker {pid} still alive {timeout:.0f} s after its server was killed")
+
+
 SERVER = """
 import sys
 from fashion.runs.manager import JobManager
@@ -78,6 +102,7 @@ def test_a_server_killed_during_a_save_is_finished_once_by_the_next_one(point, s
     server = subprocess.run([sys.executable, "-c", SERVER.format(config=config)], cwd=REPO, env=env,
                             capture_output=True, text=True, timeout=RUN_S)
     assert server.returncode == -9, server.stderr[-2000:]
+    wait_until_dead(worker_pids(studio_home))
     job_id = server.stdout.split()[0]
     record = json.loads((studio_home / "jobs" / job_id / "job.json").read_text())
     assert record["state"] == "running" and record["result"]["saving_path"].endswith("victim.keras"), \
