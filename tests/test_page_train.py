@@ -8,12 +8,14 @@ import json
 import time
 
 import pytest
+import streamlit as st
 from conftest import REPO, all_text, run_page
 
 from fashion.i18n import t
 from fashion.runs import manager as manager_module
 from fashion.runs.job import CANCELLED, DONE, FAILED
 from fashion.training.train import PRESETS
+from pages.ui import train_form
 from pages.ui.text import as_text
 from pages.ui.train_compare import COMPARE_OPEN
 from pages.ui.train_form import SETTINGS_OPEN
@@ -154,9 +156,6 @@ def test_a_value_typed_while_the_layer_table_is_built_is_kept(manager, monkeypat
     """Opening the settings on a cold server builds the layer table (TensorFlow starts): a
     value typed meanwhile ends that run before it finishes. The next run keeps what was
     typed, not the value the form had before."""
-    import streamlit as st
-
-    from pages.ui import train_form
     at = run_page(PAGE)                                                    # settings closed
     built = train_form.model_summary
 
