@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 def click_cell(pg, row: int, col: int) -> None:
     """Click the centre of one cell of the 10x10 matrix (row: true class, col: prediction).
     Plotly may be drawing the chart again (a rerun, a resize) as we look: then look again."""
-    for attempt in range(20):
+    for _ in range(20):
         plot = pg.locator(".js-plotly-plot").filter(has=pg.locator(".heatmaplayer")).first
         drag = plot.locator(".nsewdrag").first
         try:
