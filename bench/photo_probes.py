@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO))
 from fashion import data as fm_data  # noqa: E402
 from fashion.judging.photo_metrics import photo_metrics  # noqa: E402
 from fashion.model.classifier import Classifier  # noqa: E402
+from fashion.model.network import softmax  # noqa: E402
 from fashion.model.safe_load import load_model  # noqa: E402
 from fashion.paths import DEFAULT_MODEL  # noqa: E402
 from fashion.photos.photoset import shipped  # noqa: E402
@@ -71,10 +72,7 @@ def weights(paths: list[str], photo_ratio: float) -> None:
 def fit_offsets(log_p: np.ndarray, accept: np.ndarray, pull: float) -> np.ndarray:
     """Offsets b maximising the mean log-probability of the accepted set of log_p + b."""
     def loss(b):
-        z = log_p + b
-        z = z - z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        p /= p.sum(axis=1, keepdims=True)
+        p = softmax(log_p + b)
         return -np.log(np.clip((p * accept).sum(axis=1), 1e-9, 1)).mean() + pull * float(b @ b)
     return minimize(loss, np.zeros(log_p.shape[1]), method="L-BFGS-B").x
 

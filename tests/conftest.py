@@ -196,7 +196,6 @@ def wait_for_rerun(pg, timeout: float = 60_000, start_ms: float = 2_000) -> None
         pg.wait_for_selector('[data-testid="stApp"]:not([data-test-script-state="notRunning"])', timeout=start_ms)
     except PlaywrightTimeout:
         pass                     # a quick run may have come and gone already
-    wait_for_app(pg, timeout)
     pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 
 

@@ -4,9 +4,6 @@ from conftest import assert_no_exception, wait_for_app
 
 from fashion.i18n import t
 
-PAGES = {"": "app.title", "dataset": "nav.dataset", "evaluate": "nav.evaluate", "train": "train.title",
-         "photo": "nav.photo", "explain": "nav.explain"}
-
 
 def test_switching_the_active_model_holds_across_pages(app_server, page):
     """A model trained by a user appears in the sidebar; choosing it changes every page."""
